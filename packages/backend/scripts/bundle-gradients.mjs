@@ -5,9 +5,10 @@
 // imports). The bundle below carries its own copy of the ops that the gradient functions call;
 // those ops run on tfjs-core's global engine and kernel registry (both are process-wide
 // singletons keyed on the global object), so the gradients land where every copy sees them.
-import { build } from 'esbuild';
-import { createRequire } from 'node:module';
+
 import { writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { build } from 'esbuild';
 
 const require = createRequire(import.meta.url);
 const entry = require.resolve('@tensorflow/tfjs-core/dist/register_all_gradients.js');

@@ -1,4 +1,11 @@
-import { env, getBackend, ready, setBackend, version_core } from '@tensorflow/tfjs-core';
+import {
+  env,
+  findBackend,
+  getBackend,
+  ready,
+  setBackend,
+  version_core,
+} from '@tensorflow/tfjs-core';
 import { BackendError } from './backend-error.js';
 import { registerGradients } from './register-gradients.js';
 import { defaultWasmPaths } from './wasm-paths.js';
@@ -97,6 +104,12 @@ async function activate(name: BackendName, options: BackendOptions): Promise<voi
     throw new Error(`tfjs could not start the '${name}' backend`);
   }
   await ready();
+  if (name === 'cpu') {
+    // The cpu backend's first write prints advice to install tfjs-node, a native binary rnnkit
+    // does not use; it would land in the middle of CLI output.
+    const cpu = findBackend('cpu') as { firstUse?: boolean } | null;
+    if (cpu != null) cpu.firstUse = false;
+  }
   if (name === 'wasm') {
     wasmThreads = (await import('@tensorflow/tfjs-backend-wasm')).getThreadsCount();
   }
