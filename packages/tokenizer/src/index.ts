@@ -1,0 +1,16 @@
+export { CharTokenizer } from './char-tokenizer.js';
+export {
+  CHAR_TOKENIZER_FORMAT,
+  CHAR_TOKENIZER_FORMAT_VERSION,
+  type CharTokenizerJSON,
+} from './char-tokenizer-json.js';
+export {
+  type CharTokenizerOptions,
+  DEFAULT_UNK_TOKEN,
+  type FromTextOptions,
+  type VocabularyOrder,
+} from './char-tokenizer-options.js';
+export { TokenIdRangeError } from './token-id-range-error.js';
+export { TokenizerFormatError } from './tokenizer-format-error.js';
+export { UnknownCharacterError } from './unknown-character-error.js';
+export { VocabularyError } from './vocabulary-error.js';

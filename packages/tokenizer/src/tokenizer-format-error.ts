@@ -1,0 +1,8 @@
+/**
+ * Thrown by `CharTokenizer.fromJSON` when the object is not a saved tokenizer: wrong `format`,
+ * an unsupported `version`, missing or mistyped fields, or an invalid vocabulary.
+ * Usually the file is corrupt, is something else, or was written by a newer rnnkit.
+ */
+export class TokenizerFormatError extends Error {
+  override readonly name = 'TokenizerFormatError';
+}
