@@ -1,0 +1,56 @@
+import { BackendError } from '@rnnkit/backend';
+import { UsageError } from './cli-error.js';
+import { DEMO_HELP, demo } from './commands/demo.js';
+import { VERIFY_HELP, verify } from './commands/verify.js';
+import type { Io } from './io.js';
+
+const COMMANDS: Record<string, { run: (args: string[], io: Io) => Promise<number>; help: string; summary: string }> = {
+  demo: { run: demo, help: DEMO_HELP, summary: 'replay the RNN lecture: shapes, hihello, " if you want you"' },
+  verify: { run: verify, help: VERIFY_HELP, summary: 'check rnnkit against PyTorch reference files' },
+};
+
+export const HELP = `rnnkit: recurrent neural networks (RNN, LSTM, GRU) on TensorFlow.js
+
+Usage: rnnkit <command> [options]
+
+Commands:
+${Object.entries(COMMANDS)
+  .map(([name, c]) => `  ${name.padEnd(8)} ${c.summary}`)
+  .join('\n')}
+  help     show help for a command: rnnkit help <command>
+
+Run 'rnnkit <command> --help' for a command's options.
+`;
+
+/** Runs the command line; returns the exit code (0 ok, 1 failed, 2 usage error). */
+export async function runCli(argv: string[], io: Io): Promise<number> {
+  const [name, ...args] = argv;
+  if (name === undefined || name === '--help' || name === '-h') {
+    io.out(HELP);
+    return 0;
+  }
+  if (name === 'help') {
+    const topic = args[0];
+    const command = topic === undefined ? undefined : COMMANDS[topic];
+    io.out(command ? command.help : HELP);
+    return topic === undefined || command ? 0 : 2;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    io.err(`Unknown command '${name}'. Commands: ${Object.keys(COMMANDS).join(', ')}.\nSee 'rnnkit --help'.\n`);
+    return 2;
+  }
+  try {
+    return await command.run(args, io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.err(`rnnkit ${name}: ${error.message}\n`);
+      return 2;
+    }
+    if (error instanceof BackendError) {
+      io.err(`rnnkit ${name}: ${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  }
+}

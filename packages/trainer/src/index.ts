@@ -1,0 +1,15 @@
+export type { CharLM, CharLMConfig } from './char-lm.js';
+export { charLMLogits, charLMParams, createCharLM, disposeCharLM } from './char-lm.js';
+export { ConfigError } from './config-error.js';
+export { predict } from './predict.js';
+export type { Sampler, SamplerOptions } from './sampler.js';
+export { createSampler, sample } from './sampler.js';
+export type { SamplingOptions } from './sampling.js';
+export { drawFromLogits } from './sampling.js';
+export type { TrainStepOptions, TrainStepResult } from './train-step.js';
+export { trainStep } from './train-step.js';
+export type { Check, Tolerance } from './verify/compare.js';
+export { TOLERANCES } from './verify/compare.js';
+export { ReferenceFormatError } from './verify/verify-error.js';
+export type { VerifyReport } from './verify/verify-reference.js';
+export { verifyReference } from './verify/verify-reference.js';
