@@ -1,0 +1,25 @@
+export { createRecurrent } from './create-recurrent.js';
+export { createRng } from './create-rng.js';
+export { disposeRecurrent } from './dispose-recurrent.js';
+export { glorotUniform } from './glorot-uniform.js';
+export type { InitOptions } from './init-options.js';
+export type { NamedArray, NamedArrays, NestedArray, WeightDict } from './named-arrays.js';
+export { orthogonal } from './orthogonal.js';
+export { loadParamsStateDict, paramsStateDict } from './params-state-dict.js';
+export type {
+  CellType,
+  Recurrent,
+  RecurrentConfig,
+  RecurrentLayer,
+  RecurrentState,
+} from './recurrent.js';
+export { gateCount } from './recurrent.js';
+export { recurrentParams } from './recurrent-params.js';
+export { loadRecurrentStateDict, recurrentStateDict } from './recurrent-state-dict.js';
+export type { RunOptions, RunResult } from './run-recurrent.js';
+export { runRecurrent } from './run-recurrent.js';
+export { ShapeError } from './shape-error.js';
+export { stepRecurrent } from './step-recurrent.js';
+export { uniform } from './uniform.js';
+export { WeightFormatError } from './weight-format-error.js';
+export { zeroState } from './zero-state.js';

@@ -1,0 +1,90 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { backpropLayer, type LayerGrads } from './backprop-layer.js';
+import { cellMath } from './cell-math.js';
+import { packTensors } from './pack-tensors.js';
+import type { Recurrent } from './recurrent.js';
+import { type LayerWeights, runLayer } from './run-layer.js';
+import { sequenceMask } from './sequence-mask.js';
+
+/**
+ * The whole stacked sequence run as one differentiable op with its own gradient (BPTT).
+ *
+ * Inputs, in order: `x [B, T, I]`, `h0 [L, B, H]`, `c0 [L, B, H]` (LSTM only), then per layer
+ * `weightIh, weightHh, biasIh, biasHh`: every tensor that gets a gradient must be an input of
+ * the customGrad, variables included, or `tf.variableGrads` would not see it.
+ *
+ * Output: one tensor `[T + L (+ L), B, H]` = top-layer outputs (time-major), final h of every
+ * layer, final c (LSTM), because a customGrad returns a single tensor. `runRecurrent` splits it.
+ *
+ * Without this, the tape would record every small op of every step and tfjs-core's matMul
+ * gradient would use transposed-operand matMuls, which wasm runs 10–20× slower.
+ */
+export function sequenceOp(
+  rec: Recurrent,
+  lengths: Int32Array | undefined,
+): (...inputs: tf.Tensor[]) => tf.Tensor3D {
+  const { cell, numLayers } = rec.config;
+  const math = cellMath(cell);
+  const lstm = cell === 'lstm';
+  return tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const save = args.pop() as tf.GradSaveFunc;
+    const [x, h0, ...rest] = args as tf.Tensor[];
+    const c0 = lstm ? (rest.shift() as tf.Tensor3D) : undefined;
+    const weights = groupWeights(rest);
+    const [batch, time] = (x as tf.Tensor3D).shape;
+    const mask = lengths && sequenceMask(lengths, time);
+    const h0s = tf.unstack(h0 as tf.Tensor3D) as tf.Tensor2D[];
+    const c0s = c0 && (tf.unstack(c0) as tf.Tensor2D[]);
+
+    let input = tf.transpose(x as tf.Tensor3D, [1, 0, 2]); // [T, B, I]
+    const tapes = weights.map((w, l) => {
+      const run = runLayer(math, input, h0s[l] as tf.Tensor2D, c0s?.[l], w, mask);
+      input = run.outputs; // [T, B, H]
+      return run.tape;
+    });
+    const hN = tf.stack(tapes.map((t) => t.hs[time] as tf.Tensor2D)); // [L, B, H]
+    const cN = lstm ? [tf.stack(tapes.map((t) => t.cs[time] as tf.Tensor2D))] : [];
+    const value = tf.concat([input, hN, ...cN], 0) as tf.Tensor3D; // [T + L (+ L), B, H]
+
+    const packed = packTensors(tapes);
+    save(packed.tensors);
+    const gradFunc = (dy: tf.Tensor3D, saved: tf.Tensor[]): tf.Tensor[] =>
+      tf.tidy(() => {
+        const saveTapes = packed.unpack(saved);
+        const backMask = lengths && sequenceMask(lengths, time);
+        const parts = tf.split(dy, lstm ? [time, numLayers, numLayers] : [time, numLayers], 0);
+        const dhN = tf.unstack(parts[1] as tf.Tensor3D) as tf.Tensor2D[];
+        const dcN = lstm ? (tf.unstack(parts[2] as tf.Tensor3D) as tf.Tensor2D[]) : [];
+        let dOut = parts[0] as tf.Tensor3D; // [T, B, H]
+        const grads: LayerGrads[] = new Array(numLayers);
+        for (let l = numLayers - 1; l >= 0; l--) {
+          const tape = saveTapes[l] as (typeof tapes)[number];
+          const dOuts = tf.unstack(dOut) as tf.Tensor2D[];
+          const g = backpropLayer(math, tape, dOuts, dhN[l] as tf.Tensor2D, dcN[l], backMask);
+          grads[l] = g;
+          dOut = tf.reshape(g.dx, [time, batch, tape.x.shape[1]]); // [T, B, I_l]
+        }
+        return [
+          tf.transpose(dOut, [1, 0, 2]), // [B, T, I]
+          tf.stack(grads.map((g) => g.dh0)), // [L, B, H]
+          ...(lstm ? [tf.stack(grads.map((g) => g.dc0 as tf.Tensor2D))] : []),
+          ...grads.flatMap((g) => [g.dWeightIh, g.dWeightHh, g.dBiasIh, g.dBiasHh]),
+        ];
+      });
+    return { value, gradFunc };
+  });
+}
+
+function groupWeights(flat: tf.Tensor[]): LayerWeights[] {
+  const layers: LayerWeights[] = [];
+  for (let i = 0; i < flat.length; i += 4) {
+    const [weightIh, weightHh, biasIh, biasHh] = flat.slice(i, i + 4) as [
+      tf.Tensor2D,
+      tf.Tensor2D,
+      tf.Tensor1D,
+      tf.Tensor1D,
+    ];
+    layers.push({ weightIh, weightHh, biasIh, biasHh });
+  }
+  return layers;
+}
