@@ -1,0 +1,24 @@
+export { accuracy } from './accuracy.js';
+export { type AdamConfig, type AdamOptions, adam } from './adam.js';
+export { bitsPerChar } from './bits-per-char.js';
+export { checkTargets } from './check-targets.js';
+export { clipByGlobalNorm } from './clip-by-global-norm.js';
+export { createOptimizer, type OptimizerOptions } from './create-optimizer.js';
+export { crossEntropy } from './cross-entropy.js';
+export { globalNorm } from './global-norm.js';
+export { GradientNameError } from './gradient-name-error.js';
+export {
+  OPTIMIZER_NAMES,
+  type Optimizer,
+  type OptimizerConfig,
+  type OptimizerName,
+  type OptimizerState,
+} from './optimizer.js';
+export { OptimizerStateError } from './optimizer-state-error.js';
+export { OptionError } from './option-error.js';
+export { perplexity } from './perplexity.js';
+export { type RmspropConfig, type RmspropOptions, rmsprop } from './rmsprop.js';
+export { DENOMINATOR_EPSILON, type SequenceLossOptions, sequenceLoss } from './sequence-loss.js';
+export { type SgdConfig, type SgdOptions, sgd } from './sgd.js';
+export { ShapeError } from './shape-error.js';
+export { TargetRangeError } from './target-range-error.js';
