@@ -1,9 +1,14 @@
 export { createRecurrent } from './create-recurrent.js';
 export { createRng } from './create-rng.js';
 export { disposeRecurrent } from './dispose-recurrent.js';
+export type { Embedding } from './embedding.js';
+export { createEmbedding, embed } from './embedding.js';
 export { glorotUniform } from './glorot-uniform.js';
 export type { InitOptions } from './init-options.js';
+export type { Linear } from './linear.js';
+export { applyLinear, createLinear } from './linear.js';
 export type { NamedArray, NamedArrays, NestedArray, WeightDict } from './named-arrays.js';
+export { oneHot } from './one-hot.js';
 export { orthogonal } from './orthogonal.js';
 export { loadParamsStateDict, paramsStateDict } from './params-state-dict.js';
 export type {

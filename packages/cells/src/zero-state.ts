@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Recurrent, RecurrentState } from './recurrent.js';
+import { ShapeError } from './shape-error.js';
 
 /**
  * All-zero initial state for a batch of `batch` sequences (`c` too for LSTM).
@@ -10,6 +11,9 @@ import type { Recurrent, RecurrentState } from './recurrent.js';
  * ```
  */
 export function zeroState(rec: Recurrent, batch: number): RecurrentState {
+  if (!Number.isInteger(batch) || batch < 1) {
+    throw new ShapeError(`zeroState: batch must be a whole number >= 1, got ${String(batch)}.`);
+  }
   const { cell, numLayers, hiddenSize } = rec.config;
   const shape: [number, number, number] = [numLayers, batch, hiddenSize];
   return cell === 'lstm' ? { h: tf.zeros(shape), c: tf.zeros(shape) } : { h: tf.zeros(shape) };

@@ -8,3 +8,13 @@ export const BACKENDS = ['cpu', 'wasm'] as const;
 export function fromNested(x: Nested): tf.Tensor {
   return tf.tensor(flat(x), shapeOf(x), 'float32');
 }
+
+/** A float32 tensor of U(-1, 1) values drawn from `rng`. */
+export function randomTensor(shape: number[], rng: () => number): tf.Tensor {
+  const n = shape.reduce((a, b) => a * b, 1);
+  return tf.tensor(
+    Float32Array.from({ length: n }, () => 2 * rng() - 1),
+    shape,
+    'float32',
+  );
+}
