@@ -1,0 +1,65 @@
+import { BACKENDS, initBackend } from '@rnnkit/backend';
+import * as tf from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { accuracy } from './accuracy.js';
+import { ShapeError } from './shape-error.js';
+
+describe.each(BACKENDS)('accuracy on %s', (backend) => {
+  beforeAll(async () => {
+    await initBackend({ backend });
+  });
+
+  // argmax per step: [[2, 0, 1], [1, 1, 0]]
+  const logits = () =>
+    tf.tensor3d([
+      [
+        [0, 1, 2],
+        [3, 1, 2],
+        [0, 5, 1],
+      ],
+      [
+        [0, 1, 0],
+        [2, 9, 1],
+        [7, 1, 2],
+      ],
+    ]);
+  const targets = () =>
+    tf.tensor2d(
+      [
+        [2, 0, 0],
+        [1, 2, 0],
+      ],
+      undefined,
+      'int32',
+    );
+
+  it('is the (weighted) fraction of argmax hits', () => {
+    const [x, y] = [logits(), targets()];
+    const plain = accuracy(x, y);
+    expect(plain.shape).toEqual([]);
+    expect(plain.dataSync()[0]).toBeCloseTo(4 / 6, 6);
+    const w = tf.tensor2d([
+      [1, 1, 0],
+      [2, 0, 0],
+    ]);
+    expect(accuracy(x, y, w).dataSync()[0]).toBeCloseTo(1, 6);
+    const half = tf.tensor2d([
+      [0, 0, 1],
+      [0, 1, 0],
+    ]);
+    expect(accuracy(x, y, half).dataSync()[0]).toBeCloseTo(0, 6);
+    const none = tf.zeros([2, 3]) as tf.Tensor2D;
+    expect(accuracy(x, y, none).dataSync()[0]).toBe(0);
+    tf.dispose([x, y, plain, w, half, none]);
+  });
+
+  it('leaves no tensors behind and checks shapes', () => {
+    const [x, y] = [logits(), targets()];
+    const before = tf.memory().numTensors;
+    accuracy(x, y).dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    expect(() => accuracy(x, tf.zeros([2, 3]) as tf.Tensor2D)).toThrow(ShapeError);
+    expect(() => accuracy(x, y, tf.ones([3, 2]) as tf.Tensor2D)).toThrow(/accuracy: weights/);
+    tf.dispose([x, y]);
+  });
+});
