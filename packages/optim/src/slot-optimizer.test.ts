@@ -90,6 +90,17 @@ describe('applyGradients and setState errors', () => {
     tf.dispose([...Object.values(params), g]);
   });
 
+  it('says so when gradients are keyed by tf.Variable name instead of parameter name', () => {
+    const opt = createOptimizer('sgd');
+    const params = model();
+    const { grads } = tf.variableGrads(() => tf.sum(tf.square(params.b)), [params.b]);
+    expect(() => opt.applyGradients(params, grads)).toThrow(
+      /no parameter named '\d+'. Parameters: w, b. These are tf.Variable names/,
+    );
+    opt.dispose();
+    tf.dispose([...Object.values(params), ...Object.values(grads)]);
+  });
+
   it('rejects a gradient whose shape differs from its parameter', () => {
     const opt = createOptimizer('sgd');
     const params = model();

@@ -1,13 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { sameShape } from './check-loss-inputs.js';
-import { GradientNameError } from './gradient-name-error.js';
+import { checkGradients } from './check-gradients.js';
 import type { Optimizer, OptimizerConfig, OptimizerState } from './optimizer.js';
 import { OptimizerStateError } from './optimizer-state-error.js';
 import { parseOptimizerState } from './parse-optimizer-state.js';
-import { ShapeError } from './shape-error.js';
-import type { UpdateRule } from './update-rule.js';
-
-type Slots = Record<string, tf.Variable>;
+import type { SlotVariables as Slots, UpdateRule } from './update-rule.js';
 
 /**
  * Builds an {@link Optimizer} from an update rule: validates gradients against parameters,
@@ -111,48 +107,6 @@ export function createSlotOptimizer<C extends OptimizerConfig>(
       disposed = true;
     },
   };
-}
-
-/** Checks every gradient before any update, so a failed call changes nothing. */
-function checkGradients(
-  where: string,
-  params: Record<string, tf.Variable>,
-  grads: Record<string, tf.Tensor>,
-  slots: Map<string, Slots>,
-): string[] {
-  const names = Object.keys(grads).filter((name) => grads[name] != null);
-  const unknown = names.filter((name) => !Object.hasOwn(params, name));
-  if (unknown.length > 0) {
-    throw new GradientNameError(
-      `${where}.applyGradients: no parameter named ${unknown.map((n) => `'${n}'`).join(', ')}. ` +
-        `Parameters: ${Object.keys(params).join(', ') || '(none)'}. Pass the parameters ` +
-        'the gradients were computed for.',
-    );
-  }
-  for (const name of names) {
-    const param = params[name] as tf.Variable;
-    const grad = grads[name] as tf.Tensor;
-    if (
-      !sameShape(grad.shape, param.shape) ||
-      grad.dtype !== 'float32' ||
-      param.dtype !== 'float32'
-    ) {
-      throw new ShapeError(
-        `${where}.applyGradients: gradient '${name}' is ${grad.dtype} [${grad.shape}], but its ` +
-          `parameter is ${param.dtype} [${param.shape}]; both must be float32 of the same shape.`,
-      );
-    }
-    for (const [slot, variable] of Object.entries(slots.get(name) ?? {})) {
-      if (!sameShape(variable.shape, param.shape)) {
-        throw new OptimizerStateError(
-          `${where}.applyGradients: slot '${slot}' of '${name}' was restored with shape ` +
-            `[${variable.shape}], but the parameter has shape [${param.shape}]. ` +
-            'The checkpoint comes from a model with a different configuration.',
-        );
-      }
-    }
-  }
-  return names;
 }
 
 function zeroSlots(param: tf.Variable, names: readonly string[]): Slots {

@@ -1,6 +1,9 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { OptimizerConfig, OptimizerName } from './optimizer.js';
 
+/** A parameter's slot variables by slot name, as an optimizer keeps them between steps. */
+export type SlotVariables = Record<string, tf.Variable>;
+
 /** A parameter's slot tensors (moments, momentum buffers) by slot name. */
 export type SlotTensors = Record<string, tf.Tensor>;
 
