@@ -51,7 +51,8 @@ const rule: UpdateRule<AdamConfig> = {
     const [k1, k2] = [tf.scalar(1 - c.beta1), tf.scalar(1 - c.beta2)];
     return (p, g, { m, v }) => {
       const m1 = tf.add(tf.mul(b1, m as tf.Tensor), tf.mul(k1, g)); // m = b1·m + (1-b1)·g
-      const v1 = tf.add(tf.mul(b2, v as tf.Tensor), tf.mul(k2, tf.square(g))); // v = b2·v + (1-b2)·g²
+      // v = b2·v + (1-b2)·g²
+      const v1 = tf.add(tf.mul(b2, v as tf.Tensor), tf.mul(k2, tf.square(g)));
       const denom = tf.add(tf.mul(s, tf.sqrt(v1)), eps);
       return { param: tf.sub(p, tf.mul(a, tf.div(m1, denom))), slots: { m: m1, v: v1 } };
     };
@@ -64,8 +65,12 @@ const rule: UpdateRule<AdamConfig> = {
  *   m = β1·m + (1-β1)·g,  v = β2·v + (1-β2)·g²
  *   p -= lr · m̂ / (sqrt(v̂) + ε),  m̂ = m / (1-β1^t),  v̂ = v / (1-β2^t)
  *
- * With `epsilonHat: true`, the TF/Keras form `p -= lr·sqrt(1-β2^t)/(1-β1^t) · m / (sqrt(v) + ε)`,
- * i.e. ε is scaled by sqrt(1-β2^t) (about 30 times larger at the first steps). Slots: `m`, `v`.
+ * With `epsilonHat: true`, the TF/Keras form
+ *
+ *   p -= lr·sqrt(1-β2^t)/(1-β1^t) · m / (sqrt(v) + ε)
+ *
+ * i.e. ε is scaled by 1/sqrt(1-β2^t) relative to v̂ (about 30 times larger at the first steps).
+ * Slots: `m`, `v`.
  *
  * @example
  * ```ts

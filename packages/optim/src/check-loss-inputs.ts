@@ -31,7 +31,8 @@ export function checkLossInputs(
   if (targets.dtype !== 'int32' || !sameShape(targets.shape, [batch, time])) {
     throw new ShapeError(
       `${where}: targets must be an int32 tensor of shape [${batch}, ${time}] (batch and time ` +
-        `of logits ${describe(logits)}) holding class ids in [0, ${classes}); got ${describe(targets)}.`,
+        `of logits ${describe(logits)}) holding class ids in [0, ${classes}); ` +
+        `got ${describe(targets)}.`,
     );
   }
   if (

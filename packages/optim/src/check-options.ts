@@ -30,7 +30,8 @@ export function numberOption(
   const v = value === undefined ? fallback : value;
   if (typeof v !== 'number' || !Number.isFinite(v) || !inRange(v, range)) {
     throw new OptionError(
-      `${where}: option '${name}' must be a finite number ${describeRange(range)}; got ${show(value)}.`,
+      `${where}: option '${name}' must be a finite number ${describeRange(range)}; ` +
+        `got ${show(value)}.`,
     );
   }
   return v;

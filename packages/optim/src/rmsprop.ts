@@ -39,35 +39,36 @@ const rule: UpdateRule<RmspropConfig> = {
     ...(c.centered ? ['meanGrad'] : []),
   ],
   step(c) {
-    const [lr, rho, k, eps] = [c.learningRate, c.decay, 1 - c.decay, c.epsilon].map((x) =>
-      tf.scalar(x),
-    ) as [tf.Scalar, tf.Scalar, tf.Scalar, tf.Scalar];
+    const lr = tf.scalar(c.learningRate);
+    const rho = tf.scalar(c.decay);
+    const k = tf.scalar(1 - c.decay);
+    const eps = tf.scalar(c.epsilon);
     const mu = tf.scalar(c.momentum);
     return (p, g, slots) => {
-      const meanSquare = tf.add(
-        tf.mul(rho, slots.meanSquare as tf.Tensor),
-        tf.mul(k, tf.square(g)),
-      );
-      const next: Record<string, tf.Tensor> = { meanSquare };
-      let variance = meanSquare;
+      // ρ·ms + (1-ρ)·g²
+      const ms = tf.add(tf.mul(rho, slots.meanSquare as tf.Tensor), tf.mul(k, tf.square(g)));
+      const next: Record<string, tf.Tensor> = { meanSquare: ms };
+      let variance = ms;
       if (c.centered) {
-        next.meanGrad = tf.add(tf.mul(rho, slots.meanGrad as tf.Tensor), tf.mul(k, g));
+        // ρ·mg + (1-ρ)·g
+        const mg = tf.add(tf.mul(rho, slots.meanGrad as tf.Tensor), tf.mul(k, g));
+        next.meanGrad = mg;
         // ms - mg² >= 0 in exact arithmetic; float32 rounding can dip below and NaN the sqrt.
-        variance = tf.relu(tf.sub(meanSquare, tf.square(next.meanGrad)));
+        variance = tf.relu(tf.sub(ms, tf.square(mg)));
       }
-      let step = tf.div(tf.mul(lr, g), tf.sqrt(tf.add(variance, eps)));
+      let delta = tf.div(tf.mul(lr, g), tf.sqrt(tf.add(variance, eps))); // lr·g / sqrt(ms + ε)
       if (c.momentum > 0) {
-        step = tf.add(tf.mul(mu, slots.momentum as tf.Tensor), step);
-        next.momentum = step;
+        delta = tf.add(tf.mul(mu, slots.momentum as tf.Tensor), delta); // mom = μ·mom + Δ
+        next.momentum = delta;
       }
-      return { param: tf.sub(p, step), slots: next };
+      return { param: tf.sub(p, delta), slots: next };
     };
   },
 };
 
 /**
  * RMSProp in the TF/Keras formulation (`tf.keras.optimizers.RMSprop`, TF1
- * `RMSPropOptimizer`, tfjs-core `tf.train.rmsprop`), with ε under the square root:
+ * `RMSPropOptimizer`; tfjs-core's `tf.train.rmsprop` when uncentered), ε under the square root:
  *
  *   ms  = ρ·ms + (1-ρ)·g²
  *   mg  = ρ·mg + (1-ρ)·g                           (centered only)

@@ -63,20 +63,12 @@ export function sequenceLoss(
   weights?: tf.Tensor2D,
   options: SequenceLossOptions = {},
 ): tf.Tensor {
-  const { batch, time, classes } = checkLossInputs('sequenceLoss', logits, targets, weights);
-  checkKnownKeys('sequenceLoss', options, OPTION_KEYS);
-  const acrossTime = booleanOption(
-    'sequenceLoss',
-    OPTION_KEYS[0],
-    options.averageAcrossTimesteps,
-    true,
-  );
-  const acrossBatch = booleanOption(
-    'sequenceLoss',
-    OPTION_KEYS[1],
-    options.averageAcrossBatch,
-    true,
-  );
+  const where = 'sequenceLoss';
+  const { batch, time, classes } = checkLossInputs(where, logits, targets, weights);
+  checkKnownKeys(where, options, OPTION_KEYS);
+  const { averageAcrossTimesteps: byTime, averageAcrossBatch: byBatch } = options;
+  const acrossTime = booleanOption(where, 'averageAcrossTimesteps', byTime, true);
+  const acrossBatch = booleanOption(where, 'averageAcrossBatch', byBatch, true);
   const axes = [...(acrossBatch ? [0] : []), ...(acrossTime ? [1] : [])];
   // The loss keeps the axes it does not average over; its upstream gradient is reshaped back
   // to broadcast against [B,T].

@@ -22,7 +22,8 @@ export function createSlotOptimizer<C extends OptimizerConfig>(
   const alive = (method: string): void => {
     if (disposed) {
       throw new OptimizerStateError(
-        `${rule.name}.${method}: the optimizer was disposed. Create a new one (and setState to resume).`,
+        `${rule.name}.${method}: the optimizer was disposed. ` +
+          'Create a new one (and setState to resume).',
       );
     }
   };
