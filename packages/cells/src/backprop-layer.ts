@@ -37,6 +37,11 @@ export function backpropLayer(
 ): LayerGrads {
   const time = dOutputs.length;
   const [batch, hidden] = dhLast.shape;
+  const perStep = (t: tf.Tensor2D) =>
+    tf.unstack(tf.reshape(t, [-1, batch, t.shape[1]])) as tf.Tensor2D[];
+  const hs = perStep(tape.h); // T+1 × [B, H]
+  const cs = tape.c ? perStep(tape.c) : [];
+  const slots = tape.cache.map(perStep); // slots × T × [B, ·]
   const dgx: tf.Tensor2D[] = new Array(time);
   const dgh: tf.Tensor2D[] = new Array(time);
   let dh = dhLast;
@@ -57,13 +62,8 @@ export function backpropLayer(
           dcNew = tf.mul(dc, on) as tf.Tensor2D;
         }
       }
-      const g = cell.backward(
-        dhNew,
-        dcNew,
-        tape.caches[t] as tf.Tensor[],
-        tape.hs[t] as tf.Tensor2D,
-        tape.cs[t],
-      );
+      const cache = slots.map((slot) => slot[t] as tf.Tensor2D);
+      const g = cell.backward(dhNew, dcNew, cache, hs[t] as tf.Tensor2D, cs[t]);
       let dhPrev: tf.Tensor2D = tf.matMul(g.dGatesH, tape.weightHh); // [B, H]
       if (g.dhDirect != null) dhPrev = tf.add(dhPrev, g.dhDirect) as tf.Tensor2D;
       if (dhCarry != null) dhPrev = tf.add(dhPrev, dhCarry) as tf.Tensor2D;
@@ -77,11 +77,9 @@ export function backpropLayer(
     dgh[t] = step.dgh;
   }
 
-  const gh = tape.weightIh.shape[0];
-  const dGx = tf.reshape(tf.stack(dgx), [time * batch, gh]) as tf.Tensor2D; // [T*B, G*H]
-  const dGh =
-    dgh[0] === dgx[0] ? dGx : (tf.reshape(tf.stack(dgh), [time * batch, gh]) as tf.Tensor2D);
-  const hPrev = tf.reshape(tf.stack(tape.hs.slice(0, time)), [time * batch, hidden]); // [T*B, H]
+  const dGx = tf.concat(dgx, 0); // [T*B, G*H]
+  const dGh = dgh[0] === dgx[0] ? dGx : tf.concat(dgh, 0); // [T*B, G*H]
+  const hPrev = tf.slice(tape.h, [0, 0], [time * batch, hidden]); // [T*B, H]: h_0 ... h_{T-1}
   const dGxT = tf.transpose(dGx); // [G*H, T*B]
   const dGhT = dGh === dGx ? dGxT : tf.transpose(dGh);
   const dBiasIh = tf.sum(dGx, 0) as tf.Tensor1D;

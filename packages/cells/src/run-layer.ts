@@ -10,12 +10,16 @@ export interface LayerWeights {
   biasHh: tf.Tensor1D; // [G*H]
 }
 
-/** What the backward pass of one layer needs from its forward pass. */
+/**
+ * What the backward pass of one layer needs from its forward pass, stacked over time so that
+ * `save()` keeps a few tensors per layer rather than a few per step (each saved tensor costs a
+ * clone and a tape node).
+ */
 export interface LayerTape {
   x: tf.Tensor2D; // [T*B, I] the layer input, time-major
-  hs: tf.Tensor2D[]; // T+1 × [B, H]: h_0 ... h_T (the carried state, frozen past each length)
-  cs: tf.Tensor2D[]; // T+1 × [B, H], LSTM only (else empty)
-  caches: tf.Tensor[][]; // T × the cell's per-step cache
+  h: tf.Tensor2D; // [(T+1)*B, H]: h_0 ... h_T (the carried state, frozen past each length)
+  c?: tf.Tensor2D; // [(T+1)*B, H], LSTM only
+  cache: tf.Tensor2D[]; // per slot of the cell's step cache: [T*B, ·]
   weightIh: tf.Tensor2D;
   weightHh: tf.Tensor2D;
 }
@@ -37,7 +41,7 @@ export function runLayer(
   c0: tf.Tensor2D | undefined,
   w: LayerWeights,
   mask: SequenceMask | undefined,
-): { outputs: tf.Tensor3D; tape: LayerTape } {
+): { outputs: tf.Tensor3D; hLast: tf.Tensor2D; cLast?: tf.Tensor2D; tape: LayerTape } {
   const [time, batch, inSize] = x.shape;
   const gh = w.weightIh.shape[0];
   const x2d = tf.reshape(x, [time * batch, inSize]) as tf.Tensor2D; // [T*B, I]
@@ -48,7 +52,7 @@ export function runLayer(
 
   const hs = [h0];
   const cs = c0 == null ? [] : [c0];
-  const caches: tf.Tensor[][] = [];
+  const caches: tf.Tensor2D[][] = [];
   const outs: tf.Tensor2D[] = [];
   for (let t = 0; t < time; t++) {
     const h = hs[t] as tf.Tensor2D;
@@ -72,11 +76,31 @@ export function runLayer(
         c: s.c && c && (tf.add(tf.mul(s.c, on), tf.mul(c, off)) as tf.Tensor2D),
       };
     });
-    caches.push(next.cache);
+    caches.push(next.cache as tf.Tensor2D[]);
     outs.push(next.out);
     hs.push(next.h);
     if (next.c != null) cs.push(next.c);
   }
-  const outputs = tf.stack(outs) as tf.Tensor3D; // [T, B, H]
-  return { outputs, tape: { x: x2d, hs, cs, caches, weightIh: w.weightIh, weightHh: w.weightHh } };
+  // concat along rows, not tf.stack: one kernel instead of T reshapes and a concat.
+  const outputs = tf.reshape(tf.concat(outs, 0), [time, batch, -1]) as tf.Tensor3D; // [T, B, H]
+  const slots = caches[0]?.length ?? 0;
+  const cache = Array.from({ length: slots }, (_, k) =>
+    tf.concat(
+      caches.map((c) => c[k] as tf.Tensor2D),
+      0,
+    ),
+  );
+  return {
+    outputs,
+    hLast: hs[time] as tf.Tensor2D,
+    cLast: cs[time],
+    tape: {
+      x: x2d,
+      h: tf.concat(hs, 0), // [(T+1)*B, H]
+      c: cs.length > 0 ? tf.concat(cs, 0) : undefined,
+      cache, // slots × [T*B, ·]
+      weightIh: w.weightIh,
+      weightHh: w.weightHh,
+    },
+  };
 }

@@ -3,6 +3,7 @@ import { checkSeqLengths, checkSequence, checkState } from './check-shapes.js';
 import type { Recurrent, RecurrentState } from './recurrent.js';
 import { recurrentParams } from './recurrent-params.js';
 import { sequenceOp } from './sequence-op.js';
+import { takeRows } from './take-rows.js';
 import { zeroState } from './zero-state.js';
 
 export interface RunOptions {
@@ -50,9 +51,9 @@ export function runRecurrent(rec: Recurrent, x: tf.Tensor3D, options: RunOptions
     const lstm = cell === 'lstm';
     const inputs = [x, state.h, ...(lstm ? [state.c as tf.Tensor3D] : [])];
     const packed = sequenceOp(rec, lengths)(...inputs, ...Object.values(recurrentParams(rec)));
-    const parts = tf.split(packed, lstm ? [time, numLayers, numLayers] : [time, numLayers], 0);
-    const outputs = tf.transpose(parts[0] as tf.Tensor3D, [1, 0, 2]); // [B, T, H]
-    const h = parts[1] as tf.Tensor3D; // [L, B, H]
-    return { outputs, state: lstm ? { h, c: parts[2] as tf.Tensor3D } : { h } };
+    const outputs = takeRows(packed, 0, time, [1, 0, 2]); // [B, T, H]
+    const h = takeRows(packed, time, numLayers); // [L, B, H]
+    if (!lstm) return { outputs, state: { h } };
+    return { outputs, state: { h, c: takeRows(packed, time + numLayers, numLayers) } };
   });
 }

@@ -37,13 +37,17 @@ export function sequenceOp(
     const c0s = c0 && (tf.unstack(c0) as tf.Tensor2D[]);
 
     let input = tf.transpose(x as tf.Tensor3D, [1, 0, 2]); // [T, B, I]
+    const hLast: tf.Tensor2D[] = [];
+    const cLast: tf.Tensor2D[] = [];
     const tapes = weights.map((w, l) => {
       const run = runLayer(math, input, h0s[l] as tf.Tensor2D, c0s?.[l], w, mask);
       input = run.outputs; // [T, B, H]
+      hLast.push(run.hLast);
+      if (run.cLast) cLast.push(run.cLast);
       return run.tape;
     });
-    const hN = tf.stack(tapes.map((t) => t.hs[time] as tf.Tensor2D)); // [L, B, H]
-    const cN = lstm ? [tf.stack(tapes.map((t) => t.cs[time] as tf.Tensor2D))] : [];
+    const hN = tf.stack(hLast); // [L, B, H]
+    const cN = lstm ? [tf.stack(cLast)] : [];
     const value = tf.concat([input, hN, ...cN], 0) as tf.Tensor3D; // [T + L (+ L), B, H]
 
     const packed = packTensors(tapes);

@@ -1,0 +1,34 @@
+import * as tf from '@tensorflow/tfjs-core';
+
+/**
+ * Rows `[begin, begin + size)` of axis 0 of `packed`, optionally transposed by `perm`, with its
+ * own gradient (the incoming gradient, transposed back, padded with zeros to the full size).
+ *
+ * `runRecurrent` unpacks its single customGrad output with this instead of `tf.split` /
+ * `tf.transpose`, so its whole gradient is rnnkit's own and needs none of tfjs-core's kernel
+ * gradients: Node's CommonJS build of tfjs-core registers none.
+ */
+export function takeRows(
+  packed: tf.Tensor3D,
+  begin: number,
+  size: number,
+  perm: [number, number, number] = [0, 1, 2],
+): tf.Tensor3D {
+  const [total, b, h] = packed.shape;
+  const inverse = perm.map((_, i) => perm.indexOf(i));
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const rows = tf.slice(args[0] as tf.Tensor3D, [begin, 0, 0], [size, b, h]); // [size, B, H]
+    return {
+      value: tf.transpose(rows, perm) as tf.Tensor3D,
+      gradFunc: (dy: tf.Tensor3D) =>
+        tf.tidy(() =>
+          tf.pad(tf.transpose(dy, inverse), [
+            [begin, total - begin - size],
+            [0, 0],
+            [0, 0],
+          ]),
+        ),
+    };
+  });
+  return op(packed);
+}
