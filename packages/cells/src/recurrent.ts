@@ -37,7 +37,14 @@ export interface RecurrentState {
   c?: tf.Tensor3D; // [L, B, H]
 }
 
-/** Gate blocks per cell type: G in the weight shapes `[G*H, ·]`. */
+/**
+ * Gate blocks per cell type: G in the weight shapes `[G*H, ·]`.
+ *
+ * @example
+ * ```ts
+ * gateCount('lstm'); // 4: i, f, g, o
+ * ```
+ */
 export function gateCount(cell: CellType): number {
   return cell === 'lstm' ? 4 : cell === 'gru' ? 3 : 1;
 }

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { CellMath, CellStep } from './cell-math.js';
+import type { CellMath } from './cell-math.js';
 import type { SequenceMask } from './sequence-mask.js';
 
 /** One layer's parameters as plain tensors (the runner's view of a `RecurrentLayer`). */
@@ -58,16 +58,10 @@ export function runLayer(
     const h = hs[t] as tf.Tensor2D;
     const c = cs[t];
     const next = tf.tidy(() => {
-      const s: CellStep & { out?: tf.Tensor2D } = cell.step(
-        xps[t] as tf.Tensor2D,
-        h,
-        c,
-        wHhT,
-        w.biasHh,
-      );
-      if (mask == null) return { ...s, out: s.h };
-      const on = mask.on[t] as tf.Tensor2D;
-      const off = mask.off[t] as tf.Tensor2D;
+      const s = cell.step(xps[t] as tf.Tensor2D, h, c, wHhT, w.biasHh);
+      if (mask == null) return { cache: s.cache, out: s.h, h: s.h, c: s.c };
+      const on = mask.on[t] as tf.Tensor2D; // [B, 1]
+      const off = mask.off[t] as tf.Tensor2D; // [B, 1]
       const out = tf.mul(s.h, on) as tf.Tensor2D; // [B, H]
       return {
         cache: s.cache,

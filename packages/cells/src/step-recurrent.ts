@@ -11,7 +11,7 @@ import type { Recurrent, RecurrentState } from './recurrent.js';
  * ```ts
  * let state = zeroState(lstm, 1);
  * for (const id of prompt) {
- *   const x = tf.oneHot(tf.tensor1d([id], 'int32'), vocab).toFloat(); // [1, V]
+ *   const x = tf.cast(tf.oneHot(tf.tensor1d([id], 'int32'), vocab), 'float32'); // [1, V]
  *   const next = stepRecurrent(lstm, x as tf.Tensor2D, state);
  *   tf.dispose([x, state.h, state.c]);
  *   state = next.state; // next.output: [1, H]
