@@ -12,4 +12,6 @@ const skipped = (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
 let failed = report.numFailedTests ?? 0;
 // A suite that failed to load has no failed tests but must not read as green.
 failed += (report.numFailedTestSuites ?? 0) > 0 && failed === 0 ? report.numFailedTestSuites : 0;
-console.log(`${report.numPassedTests} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
+console.log(
+  `${report.numPassedTests} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`,
+);

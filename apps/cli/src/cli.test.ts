@@ -5,7 +5,14 @@ import type { Io } from './io.js';
 async function call(...argv: string[]) {
   let out = '';
   let err = '';
-  const io: Io = { out: (t) => void (out += t), err: (t) => void (err += t) };
+  const io: Io = {
+    out: (t) => {
+      out += t;
+    },
+    err: (t) => {
+      err += t;
+    },
+  };
   const code = await runCli(argv, io);
   return { code, out, err };
 }
@@ -22,7 +29,7 @@ describe('rnnkit command line', () => {
   });
 
   it('has --help for every command', async () => {
-    for (const command of ['demo', 'verify']) {
+    for (const command of ['demo', 'verify', 'bench']) {
       const r = await call(command, '--help');
       expect(r.code).toBe(0);
       expect(r.out).toMatch(new RegExp(`^Usage: rnnkit ${command}`));
@@ -33,13 +40,16 @@ describe('rnnkit command line', () => {
   it('names an unknown command and the known ones', async () => {
     const r = await call('trian');
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/Unknown command 'trian'. Commands: demo, verify/);
+    expect(r.err).toMatch(/Unknown command 'trian'. Commands: demo, verify, bench/);
   });
 
   it('explains bad options', async () => {
     const bad = [
-      [['demo', '--cell', 'transformer'], /--cell must be one of lstm, gru, rnn, got 'transformer'/],
-      [['demo', '--iterations', '-3'], /--iterations must be an integer from 1/],
+      [
+        ['demo', '--cell', 'transformer'],
+        /--cell must be one of lstm, gru, rnn, got 'transformer'/,
+      ],
+      [['demo', '--iterations=0'], /--iterations must be an integer from 1 to/],
       [['demo', '--backend', 'webgl'], /--backend must be one of cpu, wasm, auto/],
       [['demo', 'hihelo'], /must be one of shapes, hihello, ifyou, all, got 'hihelo'/],
       [['demo', '--colour'], /Unknown option '--colour'[\s\S]*rnnkit demo --help/],

@@ -1,12 +1,25 @@
 import { BackendError } from '@rnnkit/backend';
 import { UsageError } from './cli-error.js';
+import { BENCH_HELP, bench } from './commands/bench.js';
 import { DEMO_HELP, demo } from './commands/demo.js';
 import { VERIFY_HELP, verify } from './commands/verify.js';
 import type { Io } from './io.js';
 
-const COMMANDS: Record<string, { run: (args: string[], io: Io) => Promise<number>; help: string; summary: string }> = {
-  demo: { run: demo, help: DEMO_HELP, summary: 'replay the RNN lecture: shapes, hihello, " if you want you"' },
-  verify: { run: verify, help: VERIFY_HELP, summary: 'check rnnkit against PyTorch reference files' },
+const COMMANDS: Record<
+  string,
+  { run: (args: string[], io: Io) => Promise<number>; help: string; summary: string }
+> = {
+  demo: {
+    run: demo,
+    help: DEMO_HELP,
+    summary: 'replay the RNN lecture: shapes, hihello, " if you want you"',
+  },
+  verify: {
+    run: verify,
+    help: VERIFY_HELP,
+    summary: 'check rnnkit against PyTorch reference files',
+  },
+  bench: { run: bench, help: BENCH_HELP, summary: 'measure training and sampling speed (chars/s)' },
 };
 
 export const HELP = `rnnkit: recurrent neural networks (RNN, LSTM, GRU) on TensorFlow.js
@@ -37,7 +50,9 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
   }
   const command = COMMANDS[name];
   if (!command) {
-    io.err(`Unknown command '${name}'. Commands: ${Object.keys(COMMANDS).join(', ')}.\nSee 'rnnkit --help'.\n`);
+    io.err(
+      `Unknown command '${name}'. Commands: ${Object.keys(COMMANDS).join(', ')}.\nSee 'rnnkit --help'.\n`,
+    );
     return 2;
   }
   try {

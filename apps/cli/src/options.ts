@@ -34,7 +34,9 @@ export function intOption(
   if (value === undefined) return fallback;
   const n = Number(value);
   if (typeof value !== 'string' || !Number.isInteger(n) || n < min || n > max) {
-    throw new UsageError(`--${name} must be an integer from ${min} to ${max}, got '${String(value)}'.`);
+    throw new UsageError(
+      `--${name} must be an integer from ${min} to ${max}, got '${String(value)}'.`,
+    );
   }
   return n;
 }

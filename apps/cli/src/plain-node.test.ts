@@ -31,7 +31,9 @@ describe('rnnkit under plain Node', () => {
     const r = rnnkit('verify', dir, '--backend', 'cpu');
     expect(r.code).toBe(1);
     expect(r.out).toMatch(/FAIL {2}broken.json +could not be run: SyntaxError/);
-    expect(r.out).toMatch(/FAIL {2}unknown.json +could not be run: ReferenceFormatError: Unknown reference kind/);
+    expect(r.out).toMatch(
+      /FAIL {2}unknown.json +could not be run: ReferenceFormatError: Unknown reference kind/,
+    );
     expect(r.out).toMatch(/0 passed, 2 failed/);
   });
 

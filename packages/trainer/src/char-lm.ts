@@ -16,6 +16,7 @@ import {
 } from '@rnnkit/cells';
 import * as tf from '@tensorflow/tfjs-core';
 import { ConfigError } from './config-error.js';
+import { tidyResult } from './tidy-result.js';
 
 /** How a character language model is built. */
 export interface CharLMConfig {
@@ -110,7 +111,7 @@ export function charLMLogits(
   ids: tf.Tensor2D, // [B, T] int32
   initialState?: RecurrentState,
 ): { logits: tf.Tensor3D; state: RecurrentState } {
-  return tf.tidy(() => {
+  return tidyResult(() => {
     const x = model.embedding
       ? embed(model.embedding, ids) // [B, T, E]
       : oneHot(ids, model.config.vocabSize); // [B, T, V]

@@ -7,7 +7,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createCharLM, disposeCharLM, predict, trainStep } from './index.js';
 
-function train(text: string, cell: 'rnn' | 'lstm' | 'gru', hiddenSize: number | undefined, seed: number) {
+function train(
+  text: string,
+  cell: 'rnn' | 'lstm' | 'gru',
+  hiddenSize: number | undefined,
+  seed: number,
+) {
   const tokenizer = CharTokenizer.fromText(text, { order: 'first-seen' });
   const ids = tokenizer.encode(text);
   const model = createCharLM(

@@ -1,7 +1,15 @@
 import { initBackend } from '@rnnkit/backend';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError, createCharLM, createSampler, disposeCharLM, drawFromLogits, predict, sample } from './index.js';
+import {
+  ConfigError,
+  createCharLM,
+  createSampler,
+  disposeCharLM,
+  drawFromLogits,
+  predict,
+  sample,
+} from './index.js';
 
 describe.each(['cpu', 'wasm'] as const)('sampling on %s', (backend) => {
   beforeAll(async () => {
@@ -9,7 +17,10 @@ describe.each(['cpu', 'wasm'] as const)('sampling on %s', (backend) => {
   });
 
   it('gives the same text for the same seed and different text for another', () => {
-    const model = createCharLM({ vocabSize: 12, cell: 'gru', hiddenSize: 16, numLayers: 2 }, { seed: 3 });
+    const model = createCharLM(
+      { vocabSize: 12, cell: 'gru', hiddenSize: 16, numLayers: 2 },
+      { seed: 3 },
+    );
     const a = sample(model, [1, 2, 3], 40, { seed: 7 });
     const b = sample(model, [1, 2, 3], 40, { seed: 7 });
     const c = sample(model, [1, 2, 3], 40, { seed: 8 });
@@ -33,7 +44,10 @@ describe.each(['cpu', 'wasm'] as const)('sampling on %s', (backend) => {
   });
 
   it('keeps tf.memory().numTensors flat over 100 sampled characters', () => {
-    const model = createCharLM({ vocabSize: 10, cell: 'lstm', hiddenSize: 16, numLayers: 2 }, { seed: 2 });
+    const model = createCharLM(
+      { vocabSize: 10, cell: 'lstm', hiddenSize: 16, numLayers: 2 },
+      { seed: 2 },
+    );
     const sampler = createSampler(model, { seed: 1, temperature: 0.8 });
     sampler.prime([1, 2, 3, 4]);
     sampler.next();
@@ -48,8 +62,12 @@ describe.each(['cpu', 'wasm'] as const)('sampling on %s', (backend) => {
     const model = createCharLM({ vocabSize: 4, hiddenSize: 4 });
     expect(() => createSampler(model).next()).toThrow(/call prime\(\)/);
     expect(() => sample(model, [], 3)).toThrow(ConfigError);
-    expect(() => sample(model, [9], 3)).toThrow(/id 9 at position 0 is outside the vocabulary \[0, 4\)/);
-    expect(() => createSampler(model, { temperature: 0 })).toThrow(/temperature must be a positive/);
+    expect(() => sample(model, [9], 3)).toThrow(
+      /id 9 at position 0 is outside the vocabulary \[0, 4\)/,
+    );
+    expect(() => createSampler(model, { temperature: 0 })).toThrow(
+      /temperature must be a positive/,
+    );
     expect(() => createSampler(model, { topP: 1.5 })).toThrow(/topP must be in \(0, 1\]/);
     disposeCharLM(model);
   });
@@ -67,7 +85,9 @@ describe('drawFromLogits', () => {
     const counts = [0, 0, 0, 0];
     for (let i = 0; i < 20000; i++) (counts[drawFromLogits(logits, {}, random)] as number)++;
     const z = logits.reduce((s, l) => s + Math.exp(l), 0);
-    counts.forEach((c, i) => expect(c / 20000).toBeCloseTo(Math.exp(logits[i] as number) / z, 1));
+    for (const [i, c] of counts.entries()) {
+      expect(c / 20000).toBeCloseTo(Math.exp(logits[i] as number) / z, 1);
+    }
   });
 
   it('restricts to the top k and to the nucleus', () => {

@@ -12,6 +12,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { CharLM } from './char-lm.js';
 import { ConfigError } from './config-error.js';
 import { checkSamplingOptions, drawFromLogits, type SamplingOptions } from './sampling.js';
+import { tidyResult } from './tidy-result.js';
 
 export interface SamplerOptions extends SamplingOptions {
   /** Seed of the draws; the same seed and prime give the same text. Default 0. */
@@ -64,7 +65,7 @@ export function createSampler(model: CharLM, options: SamplerOptions = {}): Samp
         throw new ConfigError(`id ${id} at position ${i} is outside the vocabulary [0, ${vocab}).`);
       }
     }
-    const out = tf.tidy(() => {
+    const out = tidyResult(() => {
       const init = state ?? zeroState(model.rnn, 1);
       if (ids.length === 1) {
         // One step: the cell's step function, no sequence machinery.

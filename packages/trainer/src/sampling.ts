@@ -57,7 +57,8 @@ export function drawFromLogits(
   if (options.topP != null) {
     let mass = 0;
     let keep = 0;
-    while (keep < order.length && mass < options.topP) mass += probs[order[keep++] as number] as number;
+    while (keep < order.length && mass < options.topP)
+      mass += probs[order[keep++] as number] as number;
     order = order.slice(0, keep);
   }
   let kept = 0;

@@ -10,10 +10,27 @@ describe.each(['cpu', 'wasm'] as const)('trainStep on %s', (backend) => {
   });
 
   it('keeps tf.memory().numTensors flat over 100 steps with carried state', () => {
-    const model = createCharLM({ vocabSize: 8, cell: 'lstm', hiddenSize: 12, numLayers: 2 }, { seed: 4 });
+    const model = createCharLM(
+      { vocabSize: 8, cell: 'lstm', hiddenSize: 12, numLayers: 2 },
+      { seed: 4 },
+    );
     const optimizer = adam({ learningRate: 0.01 });
-    const x = tf.tensor2d([[1, 2, 3, 4], [5, 6, 7, 0]], [2, 4], 'int32');
-    const y = tf.tensor2d([[2, 3, 4, 5], [6, 7, 0, 1]], [2, 4], 'int32');
+    const x = tf.tensor2d(
+      [
+        [1, 2, 3, 4],
+        [5, 6, 7, 0],
+      ],
+      [2, 4],
+      'int32',
+    );
+    const y = tf.tensor2d(
+      [
+        [2, 3, 4, 5],
+        [6, 7, 0, 1],
+      ],
+      [2, 4],
+      'int32',
+    );
     const run = (state?: { h: tf.Tensor3D; c?: tf.Tensor3D }) => {
       const r = trainStep(model, optimizer, x, y, { clipNorm: 5, initialState: state });
       if (state) tf.dispose([state.h, state.c as tf.Tensor]);
@@ -30,7 +47,10 @@ describe.each(['cpu', 'wasm'] as const)('trainStep on %s', (backend) => {
   });
 
   it('trains an embedding-input GRU (no tf.gather on the differentiable path)', () => {
-    const model = createCharLM({ vocabSize: 5, cell: 'gru', hiddenSize: 8, input: 'embedding', embeddingDim: 4 }, { seed: 1 });
+    const model = createCharLM(
+      { vocabSize: 5, cell: 'gru', hiddenSize: 8, input: 'embedding', embeddingDim: 4 },
+      { seed: 1 },
+    );
     expect(Object.keys(charLMParams(model))).toContain('embedding.weight');
     const optimizer = adam({ learningRate: 0.05 });
     const x = tf.tensor2d([[0, 1, 2, 3]], [1, 4], 'int32');
@@ -63,8 +83,12 @@ describe.each(['cpu', 'wasm'] as const)('trainStep on %s', (backend) => {
 describe('createCharLM', () => {
   it('rejects impossible configurations with the value named', () => {
     expect(() => createCharLM({ vocabSize: 0 })).toThrow(ConfigError);
-    expect(() => createCharLM({ vocabSize: 5, hiddenSize: 2.5 })).toThrow(/hiddenSize must be a positive integer, got 2.5/);
+    expect(() => createCharLM({ vocabSize: 5, hiddenSize: 2.5 })).toThrow(
+      /hiddenSize must be a positive integer, got 2.5/,
+    );
     // @ts-expect-error: untyped callers
-    expect(() => createCharLM({ vocabSize: 5, cell: 'transformer' })).toThrow(/cell must be one of rnn, lstm, gru/);
+    expect(() => createCharLM({ vocabSize: 5, cell: 'transformer' })).toThrow(
+      /cell must be one of rnn, lstm, gru/,
+    );
   });
 });

@@ -2,6 +2,7 @@ import type { RecurrentState } from '@rnnkit/cells';
 import { clipByGlobalNorm, globalNorm, type Optimizer, sequenceLoss } from '@rnnkit/optim';
 import * as tf from '@tensorflow/tfjs-core';
 import { type CharLM, charLMLogits, charLMParams } from './char-lm.js';
+import { tidyResult } from './tidy-result.js';
 
 export interface TrainStepOptions {
   /** Clip the gradients to this global norm; no clipping when omitted. */
@@ -41,7 +42,7 @@ export function trainStep(
   options: TrainStepOptions = {},
 ): TrainStepResult {
   const params = charLMParams(model);
-  return tf.tidy(() => {
+  return tidyResult(() => {
     let state: RecurrentState | undefined;
     const { value: loss, grads } = tf.variableGrads(() => {
       const out = charLMLogits(model, x, options.initialState);

@@ -1,10 +1,10 @@
 import { BACKENDS, initBackend } from '@rnnkit/backend';
 import type { CellType } from '@rnnkit/cells';
+import { UsageError } from '../cli-error.js';
 import type { Io } from '../io.js';
 import { runShapes } from '../lecture/shapes.js';
 import { trainLecture } from '../lecture/train-lecture.js';
 import { choiceOption, intOption, parseCommand } from '../options.js';
-import { UsageError } from '../cli-error.js';
 
 export const DEMO_HELP = `Usage: rnnkit demo [shapes|hihello|ifyou|all] [options]
 
@@ -36,7 +36,8 @@ export async function demo(args: string[], io: Io): Promise<number> {
     io.out(DEMO_HELP);
     return 0;
   }
-  if (positionals.length > 1) throw new UsageError(`demo takes one name, got: ${positionals.join(' ')}`);
+  if (positionals.length > 1)
+    throw new UsageError(`demo takes one name, got: ${positionals.join(' ')}`);
   const which = choiceOption('demo name', positionals[0], DEMOS, 'all');
   const cell = choiceOption<CellType>('cell', values.cell, ['lstm', 'gru', 'rnn'], 'lstm');
   const backend = choiceOption('backend', values.backend, [...BACKENDS, 'auto'] as const, 'auto');

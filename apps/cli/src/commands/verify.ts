@@ -25,7 +25,8 @@ export async function verify(args: string[], io: Io): Promise<number> {
     io.out(VERIFY_HELP);
     return 0;
   }
-  if (positionals.length === 0) throw new UsageError(`verify needs a folder of reference files.\n\n${VERIFY_HELP}`);
+  if (positionals.length === 0)
+    throw new UsageError(`verify needs a folder of reference files.\n\n${VERIFY_HELP}`);
   const backend = choiceOption('backend', values.backend, [...BACKENDS, 'auto'] as const, 'auto');
   const files = positionals.flatMap(referenceFiles);
   if (files.length === 0) {
@@ -46,7 +47,8 @@ export async function verify(args: string[], io: Io): Promise<number> {
       );
       if (!report.passed) {
         failed++;
-        for (const c of report.checks.filter((c) => !c.passed).slice(0, 10)) io.out(describeFailure(c));
+        for (const c of report.checks.filter((c) => !c.passed).slice(0, 10))
+          io.out(describeFailure(c));
       }
     } catch (error) {
       failed++;

@@ -17,7 +17,9 @@ function showCell(io: Io, title: string, cell: CellType, words: string[], seed: 
   const rnn = createRecurrent({ cell, inputSize: 4, hiddenSize: 2 }, { seed });
   const { outputs, state } = runRecurrent(rnn, x);
   io.out(`\n# ${title}\n`);
-  io.out(`x_data = ${words.map((w) => `"${w}"`).join(', ')} one-hot, shape ${formatShape(x.shape)}\n`);
+  io.out(
+    `x_data = ${words.map((w) => `"${w}"`).join(', ')} one-hot, shape ${formatShape(x.shape)}\n`,
+  );
   io.out(`${formatValues(x.arraySync(), 0)}\n`);
   io.out(`outputs shape ${formatShape(outputs.shape)}\n${formatValues(outputs.arraySync())}\n`);
   const shape = outputs.shape;
@@ -36,6 +38,12 @@ export function runShapes(io: Io, seed: number): number[][] {
   return [
     showCell(io, 'One cell RNN, input_dim (4) -> output_dim (2), sequence "h"', 'rnn', ['h'], seed),
     showCell(io, 'One cell RNN, sequence length 5: "hello"', 'rnn', ['hello'], seed),
-    showCell(io, 'LSTM, batch of 3 sequences of length 5', 'lstm', ['hello', 'eolll', 'lleel'], seed),
+    showCell(
+      io,
+      'LSTM, batch of 3 sequences of length 5',
+      'lstm',
+      ['hello', 'eolll', 'lleel'],
+      seed,
+    ),
   ];
 }

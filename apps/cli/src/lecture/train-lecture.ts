@@ -64,6 +64,8 @@ export function trainLecture(io: Io, run: LectureTraining): LectureResult {
     optimizer.dispose();
     disposeCharLM(model);
   }
-  io.out(`final prediction: ${finalPrediction}${finalPrediction === target ? '' : `  (target: ${target})`}\n`);
+  io.out(
+    `final prediction: ${finalPrediction}${finalPrediction === target ? '' : `  (target: ${target})`}\n`,
+  );
   return { finalLoss, finalPrediction, target, firstCorrect };
 }

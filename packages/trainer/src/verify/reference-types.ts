@@ -47,14 +47,25 @@ export interface AdamReference {
     {
       epsilon: number;
       formula?: string;
-      trajectory: { grads: NamedValues; m?: NamedValues; v?: NamedValues; params_after: NamedValues }[];
+      trajectory: {
+        grads: NamedValues;
+        m?: NamedValues;
+        v?: NamedValues;
+        params_after: NamedValues;
+      }[];
     }
   >;
 }
 
 export interface ClipReference {
   kind: 'clip_by_global_norm';
-  cases: { name: string; clip_norm: number; tensors: unknown[]; global_norm: number; clipped: unknown[] }[];
+  cases: {
+    name: string;
+    clip_norm: number;
+    tensors: unknown[];
+    global_norm: number;
+    clipped: unknown[];
+  }[];
 }
 
 export interface TrainerReference {
@@ -92,11 +103,36 @@ export type Reference =
   | TrainerReference;
 
 const REQUIRED: Record<Reference['kind'], string[]> = {
-  cell: ['cell', 'input_size', 'hidden_size', 'num_layers', 'weights', 'x', 'h0', 'outputs', 'h_n', 'loss_weights', 'loss', 'grads'],
+  cell: [
+    'cell',
+    'input_size',
+    'hidden_size',
+    'num_layers',
+    'weights',
+    'x',
+    'h0',
+    'outputs',
+    'h_n',
+    'loss_weights',
+    'loss',
+    'grads',
+  ],
   sequence_loss: ['logits', 'targets', 'weights', 'crossent', 'loss', 'grad_logits'],
   adam: ['lr', 'beta1', 'beta2', 'init', 'formulations'],
   clip_by_global_norm: ['cases'],
-  trainer: ['cell', 'num_classes', 'hidden_size', 'num_layers', 'x_indices', 'y_indices', 'init', 'lr', 'beta1', 'beta2', 'runs'],
+  trainer: [
+    'cell',
+    'num_classes',
+    'hidden_size',
+    'num_layers',
+    'x_indices',
+    'y_indices',
+    'init',
+    'lr',
+    'beta1',
+    'beta2',
+    'runs',
+  ],
 };
 
 /**
@@ -113,12 +149,16 @@ export function parseReference(json: unknown): Reference {
   if (kind === undefined || !(kind in REQUIRED)) {
     throw new ReferenceFormatError(
       `Unknown reference kind ${JSON.stringify(obj.kind ?? obj.cell)}: expected a cell file ` +
-        `(cell: rnn|lstm|gru) or kind ${Object.keys(REQUIRED).filter((k) => k !== 'cell').join('|')}.`,
+        `(cell: rnn|lstm|gru) or kind ${Object.keys(REQUIRED)
+          .filter((k) => k !== 'cell')
+          .join('|')}.`,
     );
   }
   const missing = (REQUIRED[kind as Reference['kind']] ?? []).filter((f) => obj[f] === undefined);
   if (missing.length > 0) {
-    throw new ReferenceFormatError(`The ${kind} reference lacks the field(s): ${missing.join(', ')}.`);
+    throw new ReferenceFormatError(
+      `The ${kind} reference lacks the field(s): ${missing.join(', ')}.`,
+    );
   }
   if (kind === 'cell' && obj.cell === 'lstm' && (obj.c0 === undefined || obj.c_n === undefined)) {
     throw new ReferenceFormatError('An lstm cell reference needs c0 and c_n.');

@@ -13,7 +13,8 @@ export function verifyAdam(ref: AdamReference): Check[] {
   const checks: Check[] = [];
   for (const [name, f] of Object.entries(ref.formulations)) {
     const params: Record<string, tf.Variable> = {};
-    for (const [p, value] of Object.entries(ref.init)) params[p] = tf.variable(tensorOf(value));
+    for (const [p, value] of Object.entries(ref.init))
+      params[p] = tf.tidy(() => tf.variable(tensorOf(value)));
     const optimizer = adam({
       learningRate: ref.lr,
       beta1: ref.beta1,
@@ -28,9 +29,18 @@ export function verifyAdam(ref: AdamReference): Check[] {
           for (const [p, g] of Object.entries(step.grads)) grads[p] = tensorOf(g);
           optimizer.applyGradients(params, grads);
         });
+        const label = `${name} step ${k + 1}`;
+        const slots = optimizer.getState().slots;
         for (const [p, want] of Object.entries(step.params_after)) {
           const got = (params[p] as tf.Variable).dataSync();
-          checks.push(compare(`${name} step ${k + 1} ${p}`, got, want, TOLERANCES.params));
+          checks.push(compare(`${label} ${p}`, got, want, TOLERANCES.params));
+          for (const moment of ['m', 'v'] as const) {
+            const expected = step[moment]?.[p];
+            const actual = slots[p]?.[moment];
+            if (expected !== undefined && actual !== undefined) {
+              checks.push(compare(`${label} ${moment} ${p}`, actual, expected, TOLERANCES.params));
+            }
+          }
         }
       });
     } finally {

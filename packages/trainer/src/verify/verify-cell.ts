@@ -4,10 +4,12 @@ import {
   loadRecurrentStateDict,
   recurrentParams,
   runRecurrent,
+  type WeightDict,
 } from '@rnnkit/cells';
 import * as tf from '@tensorflow/tfjs-core';
 import { type Check, compare, flatten, shapeOf, TOLERANCES } from './compare.js';
 import type { CellReference } from './reference-types.js';
+import { scoped } from './scoped.js';
 
 /**
  * Runs a `cell_*` reference through the recurrent stack: outputs, final states, the loss
@@ -21,8 +23,8 @@ export function verifyCell(ref: CellReference): Check[] {
     numLayers: ref.num_layers,
   });
   try {
-    loadRecurrentStateDict(rec, ref.weights);
-    return tf.tidy(() => {
+    loadRecurrentStateDict(rec, ref.weights as WeightDict);
+    return scoped(() => {
       const x = tensorOf(ref.x);
       const h0 = tensorOf(ref.h0) as tf.Tensor3D;
       const c0 = ref.c0 ? (tensorOf(ref.c0) as tf.Tensor3D) : undefined;
@@ -34,7 +36,10 @@ export function verifyCell(ref: CellReference): Check[] {
       let hN: tf.Tensor | undefined;
       let cN: tf.Tensor | undefined;
       const { value: loss, grads } = tf.valueAndGrads((...args: tf.Tensor[]) => {
-        const initialState = { h: args[1] as tf.Tensor3D, c: c0 ? (args[2] as tf.Tensor3D) : undefined };
+        const initialState = {
+          h: args[1] as tf.Tensor3D,
+          c: c0 ? (args[2] as tf.Tensor3D) : undefined,
+        };
         const run = runRecurrent(rec, args[0] as tf.Tensor3D, { initialState });
         outputs = tf.keep(run.outputs);
         hN = tf.keep(run.state.h);
@@ -45,13 +50,18 @@ export function verifyCell(ref: CellReference): Check[] {
         compare('outputs', (outputs as tf.Tensor).dataSync(), ref.outputs, TOLERANCES.state),
         compare('h_n', (hN as tf.Tensor).dataSync(), ref.h_n, TOLERANCES.state),
       ];
-      if (ref.c_n) checks.push(compare('c_n', (cN as tf.Tensor).dataSync(), ref.c_n, TOLERANCES.state));
+      if (ref.c_n)
+        checks.push(compare('c_n', (cN as tf.Tensor).dataSync(), ref.c_n, TOLERANCES.state));
       checks.push(compare('loss', loss.dataSync(), ref.loss, TOLERANCES.state));
+      // valueAndGrads frees what it made except the kept results; free those once compared.
+      tf.dispose([outputs as tf.Tensor, hN as tf.Tensor, cN as tf.Tensor]);
       const gradNames = ['x', 'h0', ...(c0 ? ['c0'] : []), ...names];
       gradNames.forEach((name, i) => {
         const want = ref.grads[name];
         if (want === undefined) return;
-        checks.push(compare(`grad ${name}`, (grads[i] as tf.Tensor).dataSync(), want, TOLERANCES.grad));
+        checks.push(
+          compare(`grad ${name}`, (grads[i] as tf.Tensor).dataSync(), want, TOLERANCES.grad),
+        );
       });
       return checks;
     });

@@ -1,9 +1,16 @@
 import { adam, sequenceLoss } from '@rnnkit/optim';
 import * as tf from '@tensorflow/tfjs-core';
-import { type CharLM, charLMLogits, charLMParams, createCharLM, disposeCharLM } from '../char-lm.js';
+import {
+  type CharLM,
+  charLMLogits,
+  charLMParams,
+  createCharLM,
+  disposeCharLM,
+} from '../char-lm.js';
 import { trainStep } from '../train-step.js';
 import { type Check, compare, TOLERANCES } from './compare.js';
 import type { TrainerReference } from './reference-types.js';
+import { scoped } from './scoped.js';
 import { tensorOf } from './verify-cell.js';
 import { ReferenceFormatError } from './verify-error.js';
 
@@ -21,22 +28,38 @@ export function verifyTrainer(ref: TrainerReference): Check[] {
       hiddenSize: ref.hidden_size,
       numLayers: ref.num_layers,
     });
-    const optimizer = adam({ learningRate: ref.lr, beta1: ref.beta1, beta2: ref.beta2, epsilon: run.epsilon });
+    const optimizer = adam({
+      learningRate: ref.lr,
+      beta1: ref.beta1,
+      beta2: ref.beta2,
+      epsilon: run.epsilon,
+    });
     try {
       loadReferenceParams(model, ref.init);
       const x = tensorOf(ref.x_indices, 'int32') as tf.Tensor2D;
       const y = tensorOf(ref.y_indices, 'int32') as tf.Tensor2D;
       run.steps.forEach((step, k) => {
         const label = `${runName} step ${k + 1}`;
-        tf.tidy(() => {
+        scoped(() => {
           const logits = charLMLogits(model, x).logits;
-          checks.push(compare(`${label} logits`, logits.dataSync(), step.logits_before, TOLERANCES.state));
+          checks.push(
+            compare(`${label} logits`, logits.dataSync(), step.logits_before, TOLERANCES.state),
+          );
           const prediction = tf.argMax(logits, 2).dataSync();
-          checks.push(compare(`${label} prediction`, prediction, step.prediction_before, TOLERANCES.exact));
+          checks.push(
+            compare(`${label} prediction`, prediction, step.prediction_before, TOLERANCES.exact),
+          );
           checks.push(...compareGrads(model, x, y, step.grads, label));
         });
         const result = trainStep(model, optimizer, x, y);
-        checks.push(compare(`${label} loss`, result.loss.dataSync(), step.loss_before, TOLERANCES.trainerLoss));
+        checks.push(
+          compare(
+            `${label} loss`,
+            result.loss.dataSync(),
+            step.loss_before,
+            TOLERANCES.trainerLoss,
+          ),
+        );
         tf.dispose([result.loss, result.gradNorm, result.state.h, result.state.c as tf.Tensor]);
         const params = charLMParams(model);
         for (const [name, want] of Object.entries(step.params_after)) {
@@ -62,7 +85,8 @@ function loadReferenceParams(model: CharLM, init: Record<string, unknown>): void
   const params = charLMParams(model);
   for (const [name, value] of Object.entries(init)) {
     const v = params[modelName(name)];
-    if (!v) throw new ReferenceFormatError(`The trainer reference has an unknown weight '${name}'.`);
+    if (!v)
+      throw new ReferenceFormatError(`The trainer reference has an unknown weight '${name}'.`);
     tf.tidy(() => v.assign(tensorOf(value)));
   }
 }
@@ -81,6 +105,11 @@ function compareGrads(
   }, Object.values(params));
   return Object.entries(want).map(([name, g]) => {
     const v = params[modelName(name)] as tf.Variable;
-    return compare(`${label} grad ${name}`, (grads[v.name] as tf.Tensor).dataSync(), g, TOLERANCES.grad);
+    return compare(
+      `${label} grad ${name}`,
+      (grads[v.name] as tf.Tensor).dataSync(),
+      g,
+      TOLERANCES.grad,
+    );
   });
 }
