@@ -8,6 +8,16 @@ export { crossEntropy } from './cross-entropy.js';
 export { globalNorm } from './global-norm.js';
 export { GradientNameError } from './gradient-name-error.js';
 export {
+  type ConstantSchedule,
+  type CosineSchedule,
+  type LrSchedule,
+  learningRateAt,
+  parseSchedule,
+  SCHEDULE_NAMES,
+  type ScheduleName,
+  type StepDecaySchedule,
+} from './lr-schedule.js';
+export {
   OPTIMIZER_NAMES,
   type Optimizer,
   type OptimizerConfig,
