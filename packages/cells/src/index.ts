@@ -1,16 +1,33 @@
+export type {
+  Bidirectional,
+  BidirectionalConfig,
+  BidirectionalState,
+  MergeMode,
+} from './bidirectional.js';
+export {
+  bidirectionalParams,
+  createBidirectional,
+  disposeBidirectional,
+  MERGE_MODES,
+  mergedSize,
+} from './bidirectional.js';
 export { createRecurrent } from './create-recurrent.js';
 export { createRng } from './create-rng.js';
 export { disposeRecurrent } from './dispose-recurrent.js';
+export type { DropoutOptions } from './dropout.js';
+export { dropout } from './dropout.js';
 export type { Embedding } from './embedding.js';
 export { createEmbedding, embed } from './embedding.js';
 export { glorotUniform } from './glorot-uniform.js';
 export type { InitOptions } from './init-options.js';
+export { lengthMask } from './length-mask.js';
 export type { Linear } from './linear.js';
 export { applyLinear, createLinear } from './linear.js';
 export type { NamedArray, NamedArrays, NestedArray, WeightDict } from './named-arrays.js';
 export { oneHot } from './one-hot.js';
 export { orthogonal } from './orthogonal.js';
 export { loadParamsStateDict, paramsStateDict } from './params-state-dict.js';
+export { lastValidStep, meanOverValid } from './pool-sequence.js';
 export type {
   CellType,
   Recurrent,
@@ -21,6 +38,9 @@ export type {
 export { gateCount } from './recurrent.js';
 export { recurrentParams } from './recurrent-params.js';
 export { loadRecurrentStateDict, recurrentStateDict } from './recurrent-state-dict.js';
+export { reverseSequence } from './reverse-sequence.js';
+export type { BidirectionalResult, BidirectionalRunOptions } from './run-bidirectional.js';
+export { runBidirectional } from './run-bidirectional.js';
 export type { RunOptions, RunResult } from './run-recurrent.js';
 export { runRecurrent } from './run-recurrent.js';
 export { ShapeError } from './shape-error.js';
