@@ -3,6 +3,7 @@ import { createRng } from './create-rng.js';
 import { DEFAULT_SEED, type InitOptions } from './init-options.js';
 import { normal } from './normal.js';
 import { checkIds } from './one-hot.js';
+import { plainMatMul } from './plain-matmul.js';
 import { toVariable } from './to-variable.js';
 import { uniform } from './uniform.js';
 
@@ -67,11 +68,11 @@ export function embed(emb: Embedding, ids: tf.Tensor): tf.Tensor3D {
     const hot = tf.cast(tf.oneHot(flatIds, vocab), 'float32') as tf.Tensor2D; // [B*T, V]
     save([hot]);
     return {
-      value: tf.reshape(tf.matMul(hot, w), [batch, time, dim]) as tf.Tensor3D, // [B, T, D]
+      value: tf.reshape(plainMatMul(hot, w), [batch, time, dim]) as tf.Tensor3D, // [B, T, D]
       gradFunc: (dy: tf.Tensor3D, saved: tf.Tensor[]) =>
         tf.tidy(() => {
           const dy2 = tf.reshape(dy, [batch * time, dim]) as tf.Tensor2D; // [B*T, D]
-          return tf.matMul(tf.transpose(saved[0] as tf.Tensor2D), dy2); // [V, D]
+          return plainMatMul(tf.transpose(saved[0] as tf.Tensor2D), dy2); // [V, D]
         }),
     };
   });

@@ -20,6 +20,10 @@ export type { Embedding } from './embedding.js';
 export { createEmbedding, embed } from './embedding.js';
 export { glorotUniform } from './glorot-uniform.js';
 export type { InitOptions } from './init-options.js';
+export type { KerasGruVariant, KerasLayerWeights } from './keras-layout.js';
+export { kerasToStateDict, stateDictToKeras } from './keras-layout.js';
+export { KerasLayoutError } from './keras-layout-error.js';
+export { loadRecurrentKerasWeights, recurrentKerasWeights } from './keras-weights.js';
 export { lengthMask } from './length-mask.js';
 export type { Linear } from './linear.js';
 export { applyLinear, createLinear } from './linear.js';
@@ -27,7 +31,11 @@ export type { NamedArray, NamedArrays, NestedArray, WeightDict } from './named-a
 export { oneHot } from './one-hot.js';
 export { orthogonal } from './orthogonal.js';
 export { loadParamsStateDict, paramsStateDict } from './params-state-dict.js';
+export type { SafetensorsFile, SafetensorsTensor } from './parse-safetensors.js';
+export { parseSafetensors } from './parse-safetensors.js';
 export { lastValidStep, meanOverValid } from './pool-sequence.js';
+export type { SafetensorsWeights } from './read-safetensors.js';
+export { readSafetensors } from './read-safetensors.js';
 export type {
   CellType,
   Recurrent,
@@ -43,8 +51,12 @@ export type { BidirectionalResult, BidirectionalRunOptions } from './run-bidirec
 export { runBidirectional } from './run-bidirectional.js';
 export type { RunOptions, RunResult } from './run-recurrent.js';
 export { runRecurrent } from './run-recurrent.js';
+export type { SafetensorsDtype } from './safetensors-dtype.js';
+export type { SafetensorsErrorCode } from './safetensors-error.js';
+export { SafetensorsError } from './safetensors-error.js';
 export { ShapeError } from './shape-error.js';
 export { stepRecurrent } from './step-recurrent.js';
 export { uniform } from './uniform.js';
 export { WeightFormatError } from './weight-format-error.js';
+export { writeSafetensors } from './write-safetensors.js';
 export { zeroState } from './zero-state.js';

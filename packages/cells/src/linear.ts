@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { createRng } from './create-rng.js';
 import { glorotUniform } from './glorot-uniform.js';
 import { DEFAULT_SEED, type InitOptions } from './init-options.js';
+import { plainMatMul } from './plain-matmul.js';
 import { ShapeError } from './shape-error.js';
 import { toVariable } from './to-variable.js';
 import { uniform } from './uniform.js';
@@ -80,7 +81,7 @@ export function applyLinear(lin: Linear, x: tf.Tensor): tf.Tensor {
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [xi, w, b, save] = args as [tf.Tensor, tf.Tensor2D, tf.Tensor1D, tf.GradSaveFunc];
     const x2 = tf.reshape(xi, [n, inF]) as tf.Tensor2D; // [N, in]
-    const y = tf.add(tf.matMul(x2, tf.transpose(w)), b); // [N, out]
+    const y = tf.add(plainMatMul(x2, tf.transpose(w) as tf.Tensor2D), b); // [N, out]
     save([x2, w]);
     return {
       value: tf.reshape(y, [...lead, outF]), // [..., out]
@@ -89,8 +90,8 @@ export function applyLinear(lin: Linear, x: tf.Tensor): tf.Tensor {
           const [xs, ws] = saved as [tf.Tensor2D, tf.Tensor2D];
           const dy2 = tf.reshape(dy, [n, outF]) as tf.Tensor2D; // [N, out]
           return [
-            tf.reshape(tf.matMul(dy2, ws), [...lead, inF]), // [..., in]
-            tf.matMul(tf.transpose(dy2), xs), // [out, in]
+            tf.reshape(plainMatMul(dy2, ws), [...lead, inF]), // [..., in]
+            plainMatMul(tf.transpose(dy2) as tf.Tensor2D, xs), // [out, in]
             tf.sum(dy2, 0), // [out]
           ];
         }),

@@ -1,5 +1,6 @@
-// The performance rules as assertions: per layer one input matMul for all steps and one fused
-// recurrent matMul per step; backward the same plus one matMul per weight gradient; and never a
+// The performance rules as assertions: per layer one input matMul for all steps and the whole
+// recurrence as one fused kernel (its per-step `h W_hh^T` runs inside it, with no tfjs op per
+// step); backward one fused kernel plus one matMul per input/weight gradient; and never a
 // transposed-operand matMul (10–20× slower on wasm), so no step was left to tfjs-core's tape.
 import { initBackend } from '@rnnkit/backend';
 import * as tf from '@tensorflow/tfjs-core';
@@ -8,40 +9,50 @@ import { createRecurrent } from './create-recurrent.js';
 import { createRng } from './create-rng.js';
 import { disposeRecurrent } from './dispose-recurrent.js';
 import { createEmbedding, embed } from './embedding.js';
+import { BACKWARD_KERNEL, FORWARD_KERNEL, fusedBackend } from './fused-kernels.js';
 import { applyLinear, createLinear } from './linear.js';
+import { plainMatMul } from './plain-matmul.js';
 import { runRecurrent } from './run-recurrent.js';
 import { BACKENDS, randomTensor } from './test-support/backends.js';
 
+const COUNTED = ['BatchMatMul', 'RnnkitMatMul', FORWARD_KERNEL, BACKWARD_KERNEL];
+
 describe.each(BACKENDS)('matMul budget on %s', (backend) => {
-  const calls = { plain: 0, transposed: 0 };
-  let original: tf.KernelConfig;
+  const calls = { plain: 0, transposed: 0, forward: 0, backward: 0 };
+  const originals: tf.KernelConfig[] = [];
   beforeAll(async () => {
     await initBackend({ backend });
-    original = tf.getKernel('BatchMatMul', backend) as tf.KernelConfig;
-    tf.unregisterKernel('BatchMatMul', backend);
-    tf.registerKernel({
-      ...original,
-      kernelFunc: (args) => {
-        const { transposeA, transposeB } = args.attrs as {
-          transposeA: boolean;
-          transposeB: boolean;
-        };
-        calls[transposeA || transposeB ? 'transposed' : 'plain']++;
-        return original.kernelFunc(args);
-      },
-    });
+    fusedBackend();
+    tf.dispose(plainMatMul(tf.ones([1, 1]), tf.ones([1, 1]))); // registers the cpu kernel
+    for (const name of COUNTED) {
+      const original = tf.getKernel(name, backend);
+      if (original == null) continue;
+      originals.push(original);
+      tf.unregisterKernel(name, backend);
+      tf.registerKernel({
+        ...original,
+        kernelFunc: (args) => {
+          const { transposeA, transposeB } = args.attrs as Record<string, unknown>;
+          if (name === FORWARD_KERNEL) calls.forward++;
+          else if (name === BACKWARD_KERNEL) calls.backward++;
+          else calls[transposeA || transposeB ? 'transposed' : 'plain']++;
+          return original.kernelFunc(args);
+        },
+      });
+    }
   });
   afterAll(() => {
-    tf.unregisterKernel('BatchMatMul', backend);
-    tf.registerKernel(original);
+    for (const original of originals) {
+      tf.unregisterKernel(original.kernelName, backend);
+      tf.registerKernel(original);
+    }
   });
   const reset = () => {
-    calls.plain = 0;
-    calls.transposed = 0;
+    Object.assign(calls, { plain: 0, transposed: 0, forward: 0, backward: 0 });
   };
 
   it.each(['rnn', 'lstm', 'gru'] as const)(
-    '%s: forward L(1 + T), backward L(T + 3), none transposed',
+    '%s: forward L matMuls + L fused kernels, backward 3L matMuls + L kernels, none transposed',
     (cell) => {
       const [L, T] = [2, 6];
       const rec = createRecurrent({ cell, inputSize: 3, hiddenSize: 4, numLayers: L });
@@ -49,10 +60,10 @@ describe.each(BACKENDS)('matMul budget on %s', (backend) => {
       reset();
       const loss = () => tf.sum(runRecurrent(rec, x, { seqLengths: [T, 3] }).outputs) as tf.Scalar;
       tf.dispose(loss());
-      expect(calls).toEqual({ plain: L * (1 + T), transposed: 0 });
+      expect(calls).toEqual({ plain: L, transposed: 0, forward: L, backward: 0 });
       reset();
       const { value, grads } = tf.variableGrads(loss);
-      expect(calls).toEqual({ plain: L * (1 + T) + L * (T + 3), transposed: 0 });
+      expect(calls).toEqual({ plain: L + 3 * L, transposed: 0, forward: L, backward: L });
       tf.dispose([x, value, ...Object.values(grads)]);
       disposeRecurrent(rec);
     },
@@ -67,7 +78,7 @@ describe.each(BACKENDS)('matMul budget on %s', (backend) => {
       () => tf.sum(applyLinear(fc, embed(emb, ids))) as tf.Scalar,
     );
     // embed: 1 + dW; linear: 1 + dx + dW
-    expect(calls).toEqual({ plain: 5, transposed: 0 });
+    expect(calls).toEqual({ plain: 5, transposed: 0, forward: 0, backward: 0 });
     tf.dispose([ids, value, ...Object.values(grads), fc.weight, fc.bias, emb.weight]);
   });
 });

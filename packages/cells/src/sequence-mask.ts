@@ -19,3 +19,13 @@ export function sequenceMask(lengths: Int32Array, time: number): SequenceMask {
     off: tf.unstack(tf.tensor3d(off, [time, batch, 1])) as tf.Tensor2D[],
   };
 }
+
+/** `on` flattened time-major, `[T*B]`, as the fused kernels take it. */
+export function sequenceOn(lengths: Int32Array, time: number): tf.Tensor1D {
+  const batch = lengths.length;
+  const on = new Float32Array(time * batch);
+  for (let t = 0; t < time; t++) {
+    for (let b = 0; b < batch; b++) on[t * batch + b] = t < (lengths[b] as number) ? 1 : 0;
+  }
+  return tf.tensor1d(on);
+}

@@ -1,10 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { backpropLayer, type LayerGrads } from './backprop-layer.js';
+import { backpropLayerFused } from './backprop-layer-fused.js';
 import { cellMath } from './cell-math.js';
+import { fusedBackend } from './fused-kernels.js';
 import { packTensors } from './pack-tensors.js';
 import type { Recurrent } from './recurrent.js';
 import { type LayerWeights, runLayer } from './run-layer.js';
-import { sequenceMask } from './sequence-mask.js';
+import { runLayerFused } from './run-layer-fused.js';
+import { sequenceMask, sequenceOn } from './sequence-mask.js';
 
 /**
  * The whole stacked sequence run as one differentiable op with its own gradient (BPTT).
@@ -32,7 +35,11 @@ export function sequenceOp(
     const c0 = lstm ? (rest.shift() as tf.Tensor3D) : undefined;
     const weights = groupWeights(rest);
     const [batch, time] = (x as tf.Tensor3D).shape;
-    const mask = lengths && sequenceMask(lengths, time);
+    // On cpu and wasm the per-step recurrence runs as one rnnkit kernel per layer; elsewhere
+    // as tfjs ops step by step.
+    const fused = fusedBackend() != null;
+    const on = fused && lengths ? sequenceOn(lengths, time) : undefined;
+    const mask = !fused && lengths ? sequenceMask(lengths, time) : undefined;
     const h0s = tf.unstack(h0 as tf.Tensor3D) as tf.Tensor2D[];
     const c0s = c0 && (tf.unstack(c0) as tf.Tensor2D[]);
 
@@ -40,7 +47,10 @@ export function sequenceOp(
     const hLast: tf.Tensor2D[] = [];
     const cLast: tf.Tensor2D[] = [];
     const tapes = weights.map((w, l) => {
-      const run = runLayer(math, input, h0s[l] as tf.Tensor2D, c0s?.[l], w, mask);
+      const h0l = h0s[l] as tf.Tensor2D;
+      const run = fused
+        ? runLayerFused(cell, math, input, h0l, c0s?.[l], w, on)
+        : runLayer(math, input, h0l, c0s?.[l], w, mask);
       input = run.outputs; // [T, B, H]
       hLast.push(run.hLast);
       if (run.cLast) cLast.push(run.cLast);
@@ -55,7 +65,8 @@ export function sequenceOp(
     const gradFunc = (dy: tf.Tensor3D, saved: tf.Tensor[]): tf.Tensor[] =>
       tf.tidy(() => {
         const saveTapes = packed.unpack(saved);
-        const backMask = lengths && sequenceMask(lengths, time);
+        const backOn = fused && lengths ? sequenceOn(lengths, time) : undefined;
+        const backMask = !fused && lengths ? sequenceMask(lengths, time) : undefined;
         const parts = tf.split(dy, lstm ? [time, numLayers, numLayers] : [time, numLayers], 0);
         const dhN = tf.unstack(parts[1] as tf.Tensor3D) as tf.Tensor2D[];
         const dcN = lstm ? (tf.unstack(parts[2] as tf.Tensor3D) as tf.Tensor2D[]) : [];
@@ -63,8 +74,17 @@ export function sequenceOp(
         const grads: LayerGrads[] = new Array(numLayers);
         for (let l = numLayers - 1; l >= 0; l--) {
           const tape = saveTapes[l] as (typeof tapes)[number];
-          const dOuts = tf.unstack(dOut) as tf.Tensor2D[];
-          const g = backpropLayer(math, tape, dOuts, dhN[l] as tf.Tensor2D, dcN[l], backMask);
+          const dhl = dhN[l] as tf.Tensor2D;
+          const g = fused
+            ? backpropLayerFused(
+                cell,
+                tape,
+                tf.reshape(dOut, [-1, dhl.shape[1]]),
+                dhl,
+                dcN[l],
+                backOn,
+              )
+            : backpropLayer(math, tape, tf.unstack(dOut) as tf.Tensor2D[], dhl, dcN[l], backMask);
           grads[l] = g;
           dOut = tf.reshape(g.dx, [time, batch, tape.x.shape[1]]); // [T, B, I_l]
         }

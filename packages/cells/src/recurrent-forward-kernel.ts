@@ -1,0 +1,68 @@
+import type { KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
+import { FUSED_CELLS, GATES } from './fused-cells.js';
+import type { RecurrentKernelAttrs } from './fused-kernels.js';
+import { type Buf, kernelMemory } from './kernel-memory.js';
+
+/**
+ * One layer over a whole time-major sequence in one kernel: per step one plain matMul
+ * `h W_hh^T` (the backend's own on wasm, XNNPACK) and one fused pass of the cell's
+ * elementwise math, with no tfjs op dispatch, tensor or tape entry per step.
+ *
+ * Inputs: xp [T*B, G*H] (input projection plus input bias), h0 [B, H], c0 (LSTM), wHhT
+ * [H, G*H], biasHh [G*H] (GRU), on [T*B] (0/1, only with seqLengths).
+ * Outputs: hs [(T+1)*B, H] (h_0..h_T), cs (LSTM, likewise), cache [T*B, K*H], outs [T*B, H].
+ */
+export function recurrentForwardKernel(backendName: string): KernelFunc {
+  return ({ inputs, backend, attrs }) => {
+    const {
+      cell,
+      time: T,
+      batch: B,
+      hidden: H,
+    } = attrs as unknown as RecurrentKernelAttrs & NamedAttrMap;
+    const fused = FUSED_CELLS[cell];
+    const GH = GATES[cell] * H;
+    const lstm = cell === 'lstm';
+    const mem = kernelMemory(backendName, backend);
+    const { xp, h0, c0, wHhT, biasHh, on } = inputs as Record<string, TensorInfo | undefined>;
+    const hs = mem.alloc([(T + 1) * B, H]);
+    const cs = lstm ? mem.alloc([(T + 1) * B, H]) : undefined;
+    const cache = mem.alloc([T * B, fused.cacheWidth * H]);
+    const outs = mem.alloc([T * B, H]);
+    const mm = mem.matMulBy(wHhT as TensorInfo, B, H, GH);
+    const v = (t: TensorInfo | undefined) => (t == null ? undefined : mem.view(t));
+    const [xpV, hsV, outsV, cacheV] = [xp, hs, outs, cache].map((t) =>
+      mem.view(t as TensorInfo),
+    ) as Buf[];
+    const [h0V, c0V, csV, biasV, onV] = [h0, c0, cs, biasHh, on].map(v);
+    mem.sync();
+    const at = (buf: Buf, rowOff: number): Buf => ({ arr: buf.arr, off: buf.off + rowOff });
+    copy(h0V as Buf, hsV as Buf, B * H);
+    if (csV) copy(c0V as Buf, csV, B * H);
+    for (let t = 0; t < T; t++) {
+      copy(at(hsV as Buf, t * B * H), mm.scratchA, B * H);
+      const res = mm.run(); // may move the heap: build this step's views after it
+      fused.forward({
+        batch: B,
+        hidden: H,
+        mm: res,
+        xp: at(xpV as Buf, t * B * GH),
+        bias: biasV,
+        h: at(hsV as Buf, t * B * H),
+        c: csV && at(csV, t * B * H),
+        hNext: at(hsV as Buf, (t + 1) * B * H),
+        cNext: csV && at(csV, (t + 1) * B * H),
+        out: at(outsV as Buf, t * B * H),
+        cache: at(cacheV as Buf, t * B * fused.cacheWidth * H),
+        on: onV && at(onV, t * B),
+      });
+    }
+    mem.release();
+    return cs ? [hs, cs, cache, outs] : [hs, cache, outs];
+  };
+}
+
+/** Copies n floats (`src`, `dst` may be views of one wasm heap). */
+export function copy(src: Buf, dst: Buf, n: number): void {
+  dst.arr.set(src.arr.subarray(src.off, src.off + n), dst.off);
+}

@@ -1,0 +1,47 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { CellMath } from './cell-math.js';
+import { FORWARD_KERNEL } from './fused-kernels.js';
+import { plainMatMul } from './plain-matmul.js';
+import type { CellType } from './recurrent.js';
+import type { LayerTape, LayerWeights } from './run-layer.js';
+
+/**
+ * `runLayer` on a backend with rnnkit's fused kernels: the input projection of all steps as
+ * one matMul, then the whole recurrence as one kernel (see `recurrent-forward-kernel.ts`).
+ * The tape keeps the kernel's cache as its single slot.
+ */
+export function runLayerFused(
+  cellType: CellType,
+  cell: CellMath,
+  x: tf.Tensor3D, // [T, B, I]
+  h0: tf.Tensor2D, // [B, H]
+  c0: tf.Tensor2D | undefined,
+  w: LayerWeights,
+  on: tf.Tensor1D | undefined, // [T*B] 0/1
+): { outputs: tf.Tensor3D; hLast: tf.Tensor2D; cLast?: tf.Tensor2D; tape: LayerTape } {
+  const [time, batch, inSize] = x.shape;
+  const hidden = h0.shape[1];
+  const x2d = tf.reshape(x, [time * batch, inSize]) as tf.Tensor2D; // [T*B, I]
+  const wIhT = tf.transpose(w.weightIh) as tf.Tensor2D; // [I, G*H]
+  const wHhT = tf.transpose(w.weightHh) as tf.Tensor2D; // [H, G*H]
+  const xp = tf.add(plainMatMul(x2d, wIhT), cell.inputBias(w.biasIh, w.biasHh)); // [T*B, G*H]
+  const inputs: tf.NamedTensorMap = { xp, h0, wHhT };
+  if (c0) inputs.c0 = c0;
+  if (cellType === 'gru') inputs.biasHh = w.biasHh;
+  if (on) inputs.on = on;
+  const attrs = { cell: cellType, time, batch, hidden };
+  const res = tf.engine().runKernel(FORWARD_KERNEL, inputs, attrs) as tf.Tensor2D[];
+  const [hs, cs, cache, outs] = (c0 ? res : [res[0], undefined, res[1], res[2]]) as [
+    tf.Tensor2D,
+    tf.Tensor2D | undefined,
+    tf.Tensor2D,
+    tf.Tensor2D,
+  ];
+  const last = (s: tf.Tensor2D) => tf.slice(s, [time * batch, 0], [batch, hidden]) as tf.Tensor2D;
+  return {
+    outputs: tf.reshape(outs, [time, batch, hidden]) as tf.Tensor3D, // [T, B, H]
+    hLast: last(hs),
+    cLast: cs && last(cs),
+    tape: { x: x2d, h: hs, c: cs, cache: [cache], weightIh: w.weightIh, weightHh: w.weightHh },
+  };
+}
