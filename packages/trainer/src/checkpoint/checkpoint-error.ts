@@ -1,0 +1,8 @@
+/**
+ * Thrown for a checkpoint that cannot be loaded: missing, truncated, corrupted, from another
+ * format or version, or whose weights do not fit its model. The message says which part is
+ * wrong and what to use instead.
+ */
+export class CheckpointError extends Error {
+  override name = 'CheckpointError';
+}

@@ -1,0 +1,109 @@
+import {
+  applyLinear,
+  embed,
+  oneHot,
+  type Recurrent,
+  type RecurrentState,
+  runRecurrent,
+} from '@rnnkit/cells';
+import { clipByGlobalNorm, globalNorm, type Optimizer, sequenceLoss } from '@rnnkit/optim';
+import * as tf from '@tensorflow/tfjs-core';
+import { type CharLM, charLMParams } from './char-lm.js';
+import { tidyResult } from './tidy-result.js';
+import type { TrainStepOptions, TrainStepResult } from './train-step.js';
+
+export interface DropoutStepOptions extends TrainStepOptions {
+  /** Probability of zeroing each output of every layer but the last, in [0, 1). */
+  dropout: number;
+  /** Uniform [0, 1) draws for the masks, so a seeded run repeats (and resumes) exactly. */
+  random: () => number;
+}
+
+// x · mask with its own gradient (dy · mask), so no kernel gradient is needed in plain Node.
+const applyMask = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+  const [x, mask, save] = args as [tf.Tensor, tf.Tensor, tf.GradSaveFunc];
+  save([mask]);
+  return {
+    value: tf.mul(x, mask),
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const m = saved[0] as tf.Tensor;
+      return [tf.mul(dy, m), tf.zerosLike(m)];
+    },
+  };
+}) as (x: tf.Tensor, mask: tf.Tensor) => tf.Tensor;
+
+/**
+ * `trainStep` with dropout between stacked layers, as PyTorch's `nn.LSTM(dropout=p)`: each
+ * layer runs on its own (the stack is plain data, so one layer is a view of it) and the
+ * outputs of every layer but the last are multiplied by an inverted-dropout mask drawn from
+ * `random`. Only for training; evaluation and sampling use the whole stack without dropout.
+ *
+ * @example
+ * ```ts
+ * const rng = createSeededRng(0);
+ * const r = dropoutTrainStep(model, optimizer, x, y, { dropout: 0.25, random: rng.next });
+ * ```
+ */
+export function dropoutTrainStep(
+  model: CharLM,
+  optimizer: Optimizer,
+  x: tf.Tensor2D, // [B, T] int32
+  y: tf.Tensor2D, // [B, T] int32
+  options: DropoutStepOptions,
+): TrainStepResult {
+  const params = charLMParams(model);
+  const { cell, hiddenSize, numLayers, inputSize } = model.rnn.config;
+  const [B, T] = x.shape;
+  const keep = 1 - options.dropout;
+  // Masks are drawn before the tape runs, in a fixed order, so the draws repeat exactly.
+  const masks = Array.from({ length: numLayers - 1 }, () =>
+    Float32Array.from({ length: B * T * hiddenSize }, () =>
+      options.random() < keep ? 1 / keep : 0,
+    ),
+  );
+  return tidyResult(() => {
+    const hs: tf.Tensor3D[] = [];
+    const cs: tf.Tensor3D[] = [];
+    const { value: loss, grads } = tf.variableGrads(() => {
+      let seq = model.embedding ? embed(model.embedding, x) : oneHot(x, model.config.vocabSize);
+      for (let l = 0; l < numLayers; l++) {
+        const layer: Recurrent = {
+          config: { cell, inputSize: l === 0 ? inputSize : hiddenSize, hiddenSize, numLayers: 1 },
+          layers: [model.rnn.layers[l] as Recurrent['layers'][number]],
+        };
+        const init = options.initialState && layerState(options.initialState, l);
+        const run = runRecurrent(layer, seq, { initialState: init }); // [B, T, H]
+        hs.push(tf.keep(run.state.h));
+        if (run.state.c) cs.push(tf.keep(run.state.c));
+        const mask = masks[l];
+        seq = mask
+          ? (applyMask(run.outputs, tf.tensor3d(mask, [B, T, hiddenSize])) as tf.Tensor3D)
+          : run.outputs;
+      }
+      return sequenceLoss(
+        applyLinear(model.fc, seq) as tf.Tensor3D,
+        y,
+        options.weights,
+      ) as tf.Scalar;
+    }, Object.values(params));
+    const named: Record<string, tf.Tensor> = {};
+    for (const [name, v] of Object.entries(params)) named[name] = grads[v.name] as tf.Tensor;
+    let gradNorm: tf.Scalar;
+    let update = named;
+    if (options.clipNorm != null) {
+      ({ clipped: update, globalNorm: gradNorm } = clipByGlobalNorm(named, options.clipNorm));
+    } else {
+      gradNorm = globalNorm(named);
+    }
+    optimizer.applyGradients(params, update);
+    const h = tf.concat(hs, 0) as tf.Tensor3D; // [L, B, H]
+    const c = cs.length > 0 ? (tf.concat(cs, 0) as tf.Tensor3D) : undefined;
+    tf.dispose([...hs, ...cs]); // kept out of the tape's scope above, so freed by hand
+    return { loss, gradNorm, state: c ? { h, c } : { h } };
+  });
+}
+
+function layerState(s: RecurrentState, l: number): RecurrentState {
+  const h = tf.slice(s.h, [l, 0, 0], [1, -1, -1]) as tf.Tensor3D;
+  return s.c ? { h, c: tf.slice(s.c, [l, 0, 0], [1, -1, -1]) as tf.Tensor3D } : { h };
+}
