@@ -22,6 +22,23 @@ export type { EvalResult } from './evaluate.js';
 export { evaluateStreams, evaluateText } from './evaluate.js';
 export type { DecodeOptions } from './greedy-decode.js';
 export { greedyDecode } from './greedy-decode.js';
+export { checkCharLMParams } from './interop/check-params.js';
+export type { LayersModelFiles } from './interop/layers-model-export.js';
+export { charLMToLayersModel } from './interop/layers-model-export.js';
+export { charLMFromLayersModel } from './interop/layers-model-import.js';
+export { ModelFileError } from './interop/model-file-error.js';
+export type { PortableCharLM } from './interop/portable-char-lm.js';
+export { charLMShapes, checkCharLMConfig, inferCharLMConfig } from './interop/portable-char-lm.js';
+export { charLMFromPortable, portableCharLM } from './interop/portable-model.js';
+export type { CharLMSidecar } from './interop/safetensors-char-lm.js';
+export {
+  charLMFromSafetensors,
+  charLMToSafetensors,
+  readSidecar,
+  SIDECAR_FORMAT,
+  SIDECAR_VERSION,
+  sidecarPath,
+} from './interop/safetensors-char-lm.js';
 export { minimizeStep } from './minimize-step.js';
 export { predict } from './predict.js';
 export type { ResumeOptions } from './resume-trainer.js';
