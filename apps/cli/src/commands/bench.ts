@@ -11,8 +11,14 @@ export const BENCH_HELP = `Usage: rnnkit bench [options]
 Measures training and sampling speed of a character language model on random data, in
 characters per second (training: batch x sequence length per step, Adam, full step).
 
+Where @tensorflow/tfjs-layers is installed (in the rnnkit repository: the bench app, built
+by 'pnpm bench'), compares rnnkit with it on the same backend, configuration and data: every
+row of the speed issue's table, or the one configuration given by --cell/--hidden/...
+
 Options:
-  --backend cpu|wasm|auto tfjs backend (default auto: wasm, then cpu)
+  --backend cpu|wasm|auto tfjs backend (default auto: wasm, then cpu; the comparison
+                          runs both)
+  --rnnkit-only           time rnnkit alone, without the comparison
   --cell lstm|gru|rnn     recurrent cell (default lstm)
   --hidden N              hidden size (default 128)
   --layers N              stacked layers (default 1)
@@ -38,10 +44,15 @@ export async function bench(args: string[], io: Io): Promise<number> {
     steps: { type: 'string' },
     'sample-length': { type: 'string' },
     json: { type: 'boolean' },
+    'rnnkit-only': { type: 'boolean' },
   });
   if (values.help) {
     io.out(BENCH_HELP);
     return 0;
+  }
+  if (!values['rnnkit-only']) {
+    const compared = await compare(values, io);
+    if (compared != null) return compared;
   }
   const backend = choiceOption('backend', values.backend, [...BACKENDS, 'auto'] as const, 'auto');
   const cell = choiceOption<CellType>('cell', values.cell, ['lstm', 'gru', 'rnn'], 'lstm');
@@ -91,6 +102,63 @@ export async function bench(args: string[], io: Io): Promise<number> {
             `batch ${r.batch} len ${r.seqLength}: ${r.charsPerSec} chars/s, rss ${r.peakRssMb} MB\n`,
     );
   }
+  return 0;
+}
+
+type BenchValues = Record<string, string | boolean | undefined>;
+
+/**
+ * Delegates to the bench app's rnnkit-vs-tfjs-layers comparison when it is built and
+ * tfjs-layers can be loaded (a dev dependency of the bench app only); undefined otherwise,
+ * so an installed CLI falls back to timing rnnkit alone.
+ */
+async function compare(values: BenchValues, io: Io): Promise<number | undefined> {
+  let mod: typeof import('./bench-app.js');
+  try {
+    // apps/cli/dist/commands -> apps/bench/dist: present only in the rnnkit repository.
+    mod = await import(new URL('../../../bench/dist/index.js', import.meta.url).href);
+    await import(new URL('../../../bench/dist/load-tfjs-layers.js', import.meta.url).href).then(
+      async (m: { loadTfjsLayers(): Promise<unknown> }) => {
+        if ((await m.loadTfjsLayers()) == null) throw new Error('no tfjs-layers');
+      },
+    );
+  } catch {
+    return undefined;
+  }
+  const backend = choiceOption(
+    'backend',
+    values.backend as string | undefined,
+    [...BACKENDS, 'auto'] as const,
+    'auto',
+  );
+  const shaped = ['cell', 'hidden', 'layers', 'batch', 'seq-length'].some((k) => values[k] != null);
+  const cell = choiceOption<CellType>(
+    'cell',
+    values.cell as string | undefined,
+    ['lstm', 'gru', 'rnn'],
+    'lstm',
+  );
+  const hidden = intOption('hidden', values.hidden as string | undefined, 128, 1, 4096);
+  const layers = intOption('layers', values.layers as string | undefined, 1, 1, 16);
+  const batch = intOption('batch', values.batch as string | undefined, 32, 1, 4096);
+  const seqLength = intOption(
+    'seq-length',
+    values['seq-length'] as string | undefined,
+    64,
+    1,
+    100_000,
+  );
+  await mod.runBench({
+    backends: backend === 'auto' ? ['wasm', 'cpu'] : [backend],
+    json: values.json === true,
+    configs: shaped
+      ? [
+          { suite: 'train', cell, hidden, layers, batch, seqLength },
+          { suite: 'sample', cell, hidden, layers, batch: 1, seqLength: 1 },
+        ]
+      : undefined,
+    out: io.out,
+  });
   return 0;
 }
 

@@ -1,0 +1,41 @@
+import { type BenchConfig, describeConfig } from './configs.js';
+import type { Measurement } from './measure.js';
+
+/** One configuration's result on one backend. */
+export interface Row {
+  backend: string;
+  config: BenchConfig;
+  rnnkit: Measurement;
+  layers: Measurement | undefined;
+  /** rnnkit chars/s ÷ tfjs-layers chars/s. */
+  ratio: number | null;
+  skipped: string | undefined;
+}
+
+const flat = (m: Measurement) =>
+  m.tensors === m.tensorsAfterWarmup
+    ? 'flat'
+    : `${m.tensors - m.tensorsAfterWarmup >= 0 ? '+' : ''}${m.tensors - m.tensorsAfterWarmup}`;
+
+/** A Markdown table of the rows, with notes for skipped tfjs-layers rows. */
+export function formatTable(rows: readonly Row[]): string {
+  const head =
+    '| backend | configuration | rnnkit chars/s | tfjs-layers chars/s | ratio | rnnkit peak tensor MB | tfjs-layers peak tensor MB | peak RSS MB (rnnkit / layers) | rnnkit tensors |';
+  const lines = rows.map((r) =>
+    [
+      r.backend,
+      describeConfig(r.config),
+      r.rnnkit.charsPerSec.toLocaleString('en-US'),
+      r.layers ? r.layers.charsPerSec.toLocaleString('en-US') : 'skipped',
+      r.ratio == null ? '—' : `${r.ratio}×`,
+      r.rnnkit.peakTensorMb,
+      r.layers ? r.layers.peakTensorMb : '—',
+      `${r.rnnkit.peakRssMb} / ${r.layers ? r.layers.peakRssMb : '—'}`,
+      `${r.rnnkit.tensors} (${flat(r.rnnkit)})`,
+    ].join(' | '),
+  );
+  const notes = rows
+    .filter((r) => r.skipped)
+    .map((r) => `- tfjs-layers ${r.backend} ${describeConfig(r.config)} skipped: ${r.skipped}`);
+  return `\n${head}\n|${'---|'.repeat(9)}\n${lines.map((l) => `| ${l} |`).join('\n')}\n${notes.length ? `\n${notes.join('\n')}\n` : ''}`;
+}
