@@ -2,7 +2,7 @@ import { type NamedArray, stateDictToKeras } from '@rnnkit/cells';
 import type { io } from '@tensorflow/tfjs-core';
 import { checkCharLMParams } from './check-params.js';
 import { denseLayer, embeddingLayer, recurrentLayer } from './layers-topology.js';
-import type { PortableCharLM } from './portable-char-lm.js';
+import { type PortableCharLM, recurrentConfigOf } from './portable-char-lm.js';
 import { SIDECAR_FORMAT, SIDECAR_VERSION } from './safetensors-char-lm.js';
 import { transposeMatrix } from './transpose-matrix.js';
 
@@ -43,7 +43,7 @@ export function charLMToLayersModel(
       .filter(([k]) => k.startsWith('rnn.'))
       .map(([k, a]) => [k.slice(4), a]),
   );
-  const keras = stateDictToKeras(config, strip, 'reset-before');
+  const keras = stateDictToKeras(recurrentConfigOf(config), strip, 'reset-before');
   const layers: unknown[] = [];
   const weights: [string, NamedArray][] = [];
   if (config.input === 'embedding') {

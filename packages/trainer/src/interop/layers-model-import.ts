@@ -12,7 +12,7 @@ import { checkCharLMParams } from './check-params.js';
 import type { LayersModelFiles } from './layers-model-export.js';
 import { KERAS_CLASS } from './layers-topology.js';
 import { ModelFileError } from './model-file-error.js';
-import type { PortableCharLM } from './portable-char-lm.js';
+import { type PortableCharLM, recurrentConfigOf } from './portable-char-lm.js';
 import { readSidecar } from './safetensors-char-lm.js';
 import { transposeMatrix } from './transpose-matrix.js';
 
@@ -94,13 +94,27 @@ export function charLMFromLayersModel(
     recurrentKernel: of(l, 'recurrent_kernel'),
     bias: of(l, 'bias'),
   }));
-  for (const [k, a] of Object.entries(kerasToStateDict(model, keras, gru))) params[`rnn.${k}`] = a;
+  for (const [k, a] of Object.entries(kerasToStateDict(recurrentConfigOf(model), keras, gru)))
+    params[`rnn.${k}`] = a;
   params['fc.weight'] = transposeMatrix(fcKernel);
   params['fc.bias'] = of(head, 'bias');
   checkCharLMParams(model, params, where);
   const meta = (modelJson.userDefinedMetadata as { rnnkit?: unknown } | undefined)?.rnnkit;
-  const tokenizer = meta === undefined ? undefined : (readSidecar(meta).tokenizer ?? undefined);
-  return tokenizer ? { model, params, tokenizer } : { model, params };
+  if (meta === undefined) return { model, params };
+  const side = readSidecar(meta);
+  const differs = (Object.keys(model) as (keyof typeof model)[]).filter(
+    // A one-hot model's embeddingDim is unused: keep the one the exporter recorded.
+    (k) => side.model[k] !== model[k] && !(k === 'embeddingDim' && model.input === 'onehot'),
+  );
+  if (differs.length > 0) {
+    bad(
+      where,
+      `its userDefinedMetadata.rnnkit config disagrees with its layers on ${differs.join(', ')}`,
+    );
+  }
+  const tokenizer = side.tokenizer ?? undefined;
+  const full = { ...model, embeddingDim: side.model.embeddingDim };
+  return tokenizer ? { model: full, params, tokenizer } : { model: full, params };
 }
 
 function checkRecurrent(layer: LayerJson, cell: CellType, where: string): KerasGruVariant {

@@ -1,4 +1,4 @@
-import { type CellType, gateCount, type NamedArrays } from '@rnnkit/cells';
+import { type CellType, gateCount, type NamedArrays, type RecurrentConfig } from '@rnnkit/cells';
 import type { CharTokenizerJSON } from '@rnnkit/tokenizer';
 import type { CharLMConfig } from '../char-lm.js';
 import { ModelFileError } from './model-file-error.js';
@@ -43,6 +43,19 @@ export function charLMShapes(config: Required<CharLMConfig>): Record<string, num
   shapes['fc.weight'] = [v, h];
   shapes['fc.bias'] = [v];
   return shapes;
+}
+
+/**
+ * The recurrent stack's config inside a char model (its input is the one-hot or embedding width).
+ *
+ * @example
+ * ```ts
+ * recurrentConfigOf(model.config).inputSize; // vocabSize for one-hot input
+ * ```
+ */
+export function recurrentConfigOf(c: Required<CharLMConfig>): Required<RecurrentConfig> {
+  const inputSize = c.input === 'embedding' ? c.embeddingDim : c.vocabSize;
+  return { cell: c.cell, inputSize, hiddenSize: c.hiddenSize, numLayers: c.numLayers };
 }
 
 /**
