@@ -2,6 +2,10 @@ import { BackendError } from '@rnnkit/backend';
 import { UsageError } from './cli-error.js';
 import { BENCH_HELP, bench } from './commands/bench.js';
 import { DEMO_HELP, demo } from './commands/demo.js';
+import { EVAL_HELP, evalCommand } from './commands/eval.js';
+import { SAMPLE_HELP, sampleCommand } from './commands/sample.js';
+import { train } from './commands/train.js';
+import { TRAIN_HELP } from './commands/train-help.js';
 import { VERIFY_HELP, verify } from './commands/verify.js';
 import type { Io } from './io.js';
 
@@ -20,6 +24,9 @@ const COMMANDS: Record<
     summary: 'check rnnkit against PyTorch reference files',
   },
   bench: { run: bench, help: BENCH_HELP, summary: 'measure training and sampling speed (chars/s)' },
+  train: { run: train, help: TRAIN_HELP, summary: 'train a character model on a text file' },
+  sample: { run: sampleCommand, help: SAMPLE_HELP, summary: 'generate text from a checkpoint' },
+  eval: { run: evalCommand, help: EVAL_HELP, summary: 'loss, bits/char, perplexity on a text' },
 };
 
 export const HELP = `rnnkit: recurrent neural networks (RNN, LSTM, GRU) on TensorFlow.js

@@ -1,0 +1,179 @@
+// rnnkit train / sample / eval as users run them: the built CLI under plain Node.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { HELP, runCli } from './cli.js';
+import { BIN, generatedText, rnnkit, TINY } from './test-support/run-cli.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'rnnkit-train-'));
+const json = (out: string) =>
+  out
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+
+describe('rnnkit train, sample and eval under plain Node', { timeout: 60_000 }, () => {
+  beforeAll(() => {
+    writeFileSync(join(dir, 'text.txt'), generatedText(6000));
+  });
+
+  it('trains with JSON progress, then samples (same seed, same text) and evaluates', async () => {
+    const r = await rnnkit(
+      dir,
+      'train',
+      'text.txt',
+      ...TINY,
+      '--steps',
+      '6',
+      '--eval-every',
+      '3',
+      '--json',
+      '--log-every',
+      '2',
+      '--checkpoint-dir',
+      'run',
+      '--sample-length',
+      '10',
+    );
+    expect(r.code).toBe(0);
+    const lines = json(r.out);
+    const evals = lines.filter((l) => l.type === 'eval');
+    expect(evals.map((e) => e.step)).toEqual([3, 6]);
+    for (const e of evals) {
+      for (const key of ['step', 'trainLoss', 'valLoss', 'valBpc', 'charsPerSec', 'sample']) {
+        expect(e).toHaveProperty(key);
+      }
+    }
+    expect(lines.filter((l) => l.type === 'progress').map((l) => l.step)).toEqual([2, 4, 6]);
+    expect(r.err).toMatch(/Saved run\/latest and run\/best \(step 6\)/);
+    expect(existsSync(join(dir, 'run', 'best', 'model.json'))).toBe(true);
+
+    const sample = (...args: string[]) =>
+      rnnkit(dir, 'sample', ...args, '--prime', 'the ', '--length', '40', '--backend', 'cpu');
+    const [a, b, c, g, e] = await Promise.all([
+      sample('run', '--seed', '7'),
+      sample('run/best', '--seed', '7', '--top-k', '5', '--top-p', '0.9', '--temperature', '0.7'),
+      sample('run/best/model.json', '--seed', '7'),
+      sample('run', '--greedy'),
+      rnnkit(dir, 'eval', 'run', 'text.txt', '--backend', 'cpu'),
+    ]);
+    expect(a.code).toBe(0);
+    expect(a.out).toMatch(/^the .{40}\n$/s);
+    expect(c.out).toBe(a.out);
+    expect(b.code).toBe(0);
+    expect(g.code).toBe(0);
+    expect(e.code).toBe(0);
+    expect(e.out).toMatch(
+      /^loss \d\.\d{4} nats\/char, \d\.\d{4} bits\/char, perplexity \d+\.\d{3} \(\d+ characters predicted\)\n$/,
+    );
+  });
+
+  it('resumes exactly: 4 steps + resume to 8 gives the losses of 8 uninterrupted steps', async () => {
+    const common = [
+      'text.txt',
+      ...TINY,
+      '--eval-every',
+      '4',
+      '--json',
+      '--log-every',
+      '1',
+      '--seed',
+      '5',
+    ];
+    const [whole, first] = await Promise.all([
+      rnnkit(dir, 'train', ...common, '--steps', '8', '--checkpoint-dir', 'whole'),
+      rnnkit(dir, 'train', ...common, '--steps', '4', '--checkpoint-dir', 'split'),
+    ]);
+    const second = await rnnkit(
+      dir,
+      'train',
+      'text.txt',
+      '--resume',
+      'split',
+      '--steps',
+      '8',
+      '--json',
+      '--log-every',
+      '1',
+      '--backend',
+      'cpu',
+    );
+    expect([whole.code, first.code, second.code]).toEqual([0, 0, 0]);
+    const losses = (out: string) =>
+      json(out).map((l) => (l.type === 'progress' ? l.loss : [l.trainLoss, l.valLoss, l.sample]));
+    expect([...losses(first.out), ...losses(second.out)]).toEqual(losses(whole.out));
+  });
+
+  it('writes a checkpoint on Ctrl-C (SIGINT), exits with 130, and the run resumes', async () => {
+    const child = spawn(
+      process.execPath,
+      [
+        BIN,
+        'train',
+        'text.txt',
+        ...TINY,
+        '--steps',
+        '100000',
+        '--eval-every',
+        '100000',
+        '--checkpoint-dir',
+        'interrupted',
+        '--log-every',
+        '1',
+      ],
+      { cwd: dir },
+    );
+    let out = '';
+    let err = '';
+    child.stderr.on('data', (d) => {
+      err += d;
+    });
+    const code = await new Promise<number | null>((resolve) => {
+      child.stdout.on('data', (d) => {
+        out += d;
+        if (/step 3\//.test(out) && !child.killed) child.kill('SIGINT');
+      });
+      child.on('close', resolve);
+    });
+    expect(err).toBe('');
+    expect(code).toBe(130);
+    const step = Number(/Interrupted at step (\d+): saved interrupted\/latest/.exec(out)?.[1]);
+    expect(step).toBeGreaterThanOrEqual(3);
+    const resumed = await rnnkit(
+      dir,
+      'train',
+      'text.txt',
+      '--resume',
+      'interrupted/latest',
+      '--steps',
+      String(step + 2),
+      '--backend',
+      'cpu',
+      '--log-every',
+      '1',
+    );
+    expect(resumed.code).toBe(0);
+    expect(resumed.out).toMatch(new RegExp(`Resuming at step ${step}:`));
+    expect(resumed.out).toMatch(new RegExp(`step ${step + 2}/${step + 2} eval`));
+  });
+
+  it('lists train, sample and eval in the help, each with its own --help', async () => {
+    const text = { out: '' };
+    const io = {
+      out: (t: string) => {
+        text.out += t;
+      },
+      err: () => undefined,
+    };
+    await runCli(['--help'], io);
+    expect(text.out).toBe(HELP);
+    for (const command of ['train', 'sample', 'eval']) {
+      expect(HELP).toMatch(new RegExp(`\\n  ${command} `));
+      text.out = '';
+      await runCli([command, '--help'], io);
+      expect(text.out).toMatch(new RegExp(`^Usage: rnnkit ${command}`));
+    }
+  });
+});
