@@ -50,6 +50,6 @@ export async function measure(
     peakRssMb: Math.round(peakRss / MB),
     tensors,
     tensorsAfterWarmup,
-    peakTensorMb: Math.round((info.peakBytes / MB) * 10) / 10,
+    peakTensorMb: Math.round(((info.peakBytes ?? 0) / MB) * 10) / 10,
   };
 }

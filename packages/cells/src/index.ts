@@ -46,6 +46,8 @@ export type {
 export { gateCount } from './recurrent.js';
 export { recurrentParams } from './recurrent-params.js';
 export { loadRecurrentStateDict, recurrentStateDict } from './recurrent-state-dict.js';
+export type { RecurrentStepper } from './recurrent-stepper.js';
+export { createStepper } from './recurrent-stepper.js';
 export { reverseSequence } from './reverse-sequence.js';
 export type { BidirectionalResult, BidirectionalRunOptions } from './run-bidirectional.js';
 export { runBidirectional } from './run-bidirectional.js';

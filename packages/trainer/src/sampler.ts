@@ -1,18 +1,8 @@
-import {
-  applyLinear,
-  createRng,
-  embed,
-  oneHot,
-  type RecurrentState,
-  runRecurrent,
-  stepRecurrent,
-  zeroState,
-} from '@rnnkit/cells';
+import { createRng, createStepper, type RecurrentStepper } from '@rnnkit/cells';
 import * as tf from '@tensorflow/tfjs-core';
 import type { CharLM } from './char-lm.js';
 import { ConfigError } from './config-error.js';
 import { checkSamplingOptions, drawFromLogits, type SamplingOptions } from './sampling.js';
-import { tidyResult } from './tidy-result.js';
 
 export interface SamplerOptions extends SamplingOptions {
   /** Seed of the draws; the same seed and prime give the same text. Default 0. */
@@ -25,7 +15,7 @@ export interface SamplerOptions extends SamplingOptions {
  * a UI can drive it step by step without re-running the prime.
  */
 export interface Sampler {
-  /** Runs ids through the network (in one sequence call), building the state. */
+  /** Runs ids through the network, building the state. */
   prime(ids: ArrayLike<number>): void;
   /** Draws the next id and advances the state with it. */
   next(): number;
@@ -37,6 +27,11 @@ export interface Sampler {
 
 /**
  * Creates a {@link Sampler} for a character language model.
+ *
+ * Fast path: the weights are read back once (on the first `prime`/`next`) into JS arrays and
+ * each character costs one small fused step in plain JS, with no tfjs op or tensor. The
+ * snapshot is keyed on the weight variables' data identity: when training assigns new
+ * values, the next call reads them again and keeps the state.
  *
  * @example
  * ```ts
@@ -51,12 +46,21 @@ export function createSampler(model: CharLM, options: SamplerOptions = {}): Samp
   checkSamplingOptions(options);
   const vocab = model.config.vocabSize;
   const random = createRng(options.seed ?? 0);
-  let state: RecurrentState | undefined;
+  let fast: FastModel | undefined;
   let logits: Float32Array | undefined; // [V], for the character after the last one fed in
+  let started = false; // whether the state holds anything (else it is zeros)
 
-  const setState = (next: RecurrentState) => {
-    if (state) tf.dispose([state.h, state.c as tf.Tensor]);
-    state = next;
+  // The weights are read back once and reused until training assigns new values to any of
+  // them; the recurrent state lives in JS and carries over a refresh.
+  const current = (): FastModel => {
+    if (fast != null && !fast.stale()) return fast;
+    const state = fast && started ? fast.stepper.getState() : undefined;
+    fast = snapshot(model);
+    if (state) {
+      fast.stepper.setState(state);
+      tf.dispose([state.h, state.c as tf.Tensor]);
+    }
+    return fast;
   };
   const feed = (ids: ArrayLike<number>) => {
     for (let i = 0; i < ids.length; i++) {
@@ -65,24 +69,14 @@ export function createSampler(model: CharLM, options: SamplerOptions = {}): Samp
         throw new ConfigError(`id ${id} at position ${i} is outside the vocabulary [0, ${vocab}).`);
       }
     }
-    const out = tidyResult(() => {
-      const init = state ?? zeroState(model.rnn, 1);
-      if (ids.length === 1) {
-        // One step: the cell's step function, no sequence machinery.
-        const x = tf.tensor2d([ids[0] as number], [1, 1], 'int32');
-        const input = model.embedding ? embed(model.embedding, x) : oneHot(x, vocab); // [1, 1, I]
-        const step = stepRecurrent(model.rnn, tf.reshape(input, [1, -1]) as tf.Tensor2D, init);
-        return { last: applyLinear(model.fc, step.output), state: step.state };
-      }
-      const x = tf.tensor2d(Array.from(ids), [1, ids.length], 'int32');
-      const input = model.embedding ? embed(model.embedding, x) : oneHot(x, vocab);
-      const run = runRecurrent(model.rnn, input, { initialState: init }); // [1, T, H]
-      const lastOut = tf.slice(run.outputs, [0, ids.length - 1, 0], [1, 1, -1]);
-      return { last: applyLinear(model.fc, tf.reshape(lastOut, [1, -1])), state: run.state };
-    });
-    setState(out.state);
-    logits = out.last.dataSync() as Float32Array;
-    out.last.dispose();
+    const m = current();
+    let h: Float32Array | undefined;
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i] as number;
+      h = m.stepper.step(m.embedding ? m.embedding.subarray(id * m.dim, (id + 1) * m.dim) : id);
+    }
+    started = true;
+    logits = m.logits(h as Float32Array);
   };
 
   return {
@@ -99,13 +93,52 @@ export function createSampler(model: CharLM, options: SamplerOptions = {}): Samp
       return id;
     },
     reset() {
-      if (state) tf.dispose([state.h, state.c as tf.Tensor]);
-      state = undefined;
+      fast?.stepper.setState();
+      started = false;
       logits = undefined;
     },
     dispose() {
       this.reset();
+      fast = undefined;
     },
+  };
+}
+
+/** The model's weights as JS arrays, for sampling with no tfjs op per character. */
+interface FastModel {
+  stepper: RecurrentStepper;
+  embedding: Float32Array | undefined; // [V, D]
+  dim: number;
+  logits(h: Float32Array): Float32Array; // [V] = h fc.weight^T + fc.bias
+  stale(): boolean;
+}
+
+function snapshot(model: CharLM): FastModel {
+  const stepper = createStepper(model.rnn);
+  const [vocab, hidden] = model.fc.weight.shape as [number, number];
+  const w = model.fc.weight.dataSync() as Float32Array; // [V, H]
+  const b = model.fc.bias.dataSync() as Float32Array;
+  const others = [
+    model.fc.weight,
+    model.fc.bias,
+    ...(model.embedding ? [model.embedding.weight] : []),
+  ];
+  const ids = others.map((v) => v.dataId);
+  return {
+    stepper,
+    embedding: model.embedding ? Float32Array.from(model.embedding.weight.dataSync()) : undefined,
+    dim: model.embedding ? (model.embedding.weight.shape[1] as number) : 0,
+    logits(h) {
+      const out = new Float32Array(vocab);
+      for (let v = 0; v < vocab; v++) {
+        let sum = 0;
+        const row = v * hidden;
+        for (let k = 0; k < hidden; k++) sum += (h[k] as number) * (w[row + k] as number);
+        out[v] = sum + (b[v] as number);
+      }
+      return out;
+    },
+    stale: () => stepper.stale() || others.some((v, i) => v.dataId !== ids[i]),
   };
 }
 

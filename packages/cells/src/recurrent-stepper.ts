@@ -1,0 +1,166 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { FUSED_CELLS, GATES } from './fused-cells.js';
+import type { Buf } from './kernel-memory.js';
+import type { Recurrent, RecurrentState } from './recurrent.js';
+
+/** Batch-1 inference over a snapshot of the weights, in plain JS (see {@link createStepper}). */
+export interface RecurrentStepper {
+  /** Advances one step on an input row `[I]`, or on the one-hot row of an id; returns the
+   *  top layer's h `[H]` (a view, overwritten by the next step). */
+  step(input: Float32Array | number): Float32Array;
+  /** Sets the state (copied from tensors `[L, 1, H]`), or zeros. */
+  setState(state?: RecurrentState): void;
+  /** The state as new tensors `[L, 1, H]`; the caller disposes them. */
+  getState(): RecurrentState;
+  /** True once any weight variable was assigned since the snapshot (rebuild the stepper). */
+  stale(): boolean;
+}
+
+interface LayerSnapshot {
+  wIhT: Float32Array; // [I, G*H]
+  wHhT: Float32Array; // [H, G*H]
+  inputBias: Float32Array; // [G*H]
+  biasHh: Float32Array; // [G*H]
+  h: Float32Array; // [H]
+  c: Float32Array; // [H]
+}
+
+/**
+ * A fast path for sampling: the network's weights read back once, transposed, and each step
+ * computed in JS with no tfjs op at all (at batch 1 a step is ~200k multiply-adds; tfjs's
+ * per-op dispatch would cost more than the arithmetic). The snapshot is keyed on the weight
+ * variables' data identity (`assign` gives a variable new data), so {@link stale} tells when
+ * training has moved the weights on.
+ *
+ * @example
+ * ```ts
+ * const stepper = createStepper(lstm);
+ * for (const id of prompt) stepper.step(id); // one-hot input by id
+ * const h = stepper.step(nextId); // Float32Array [H]
+ * ```
+ */
+export function createStepper(rec: Recurrent): RecurrentStepper {
+  const { cell, hiddenSize: H } = rec.config;
+  const GH = GATES[cell] * H;
+  const fused = FUSED_CELLS[cell];
+  const dataIds = rec.layers.flatMap((l) =>
+    [l.weightIh, l.weightHh, l.biasIh, l.biasHh].map((v) => v.dataId),
+  );
+  const layers: LayerSnapshot[] = rec.layers.map((l) => {
+    const bih = l.biasIh.dataSync() as Float32Array;
+    const bhh = l.biasHh.dataSync() as Float32Array;
+    return {
+      wIhT: transpose(l.weightIh.dataSync() as Float32Array, GH, l.weightIh.shape[1] as number),
+      wHhT: transpose(l.weightHh.dataSync() as Float32Array, GH, H),
+      inputBias:
+        cell === 'gru' ? Float32Array.from(bih) : bih.map((b, i) => b + (bhh[i] as number)),
+      biasHh: Float32Array.from(bhh),
+      h: new Float32Array(H),
+      c: new Float32Array(H),
+    };
+  });
+  const buf = (arr: Float32Array): Buf => ({ arr, off: 0 });
+  const xp = new Float32Array(GH);
+  const mm = new Float32Array(GH);
+  const cache = new Float32Array(fused.cacheWidth * H);
+  const hNext = new Float32Array(H);
+  const cNext = new Float32Array(H);
+  const out = new Float32Array(H);
+
+  return {
+    step(input) {
+      let x: Float32Array | number = input;
+      for (const l of layers) {
+        if (typeof x === 'number') xp.set(l.wIhT.subarray(x * GH, (x + 1) * GH));
+        else matVec(x, l.wIhT, GH, xp);
+        for (let j = 0; j < GH; j++) xp[j] = (xp[j] as number) + (l.inputBias[j] as number);
+        matVec(l.h, l.wHhT, GH, mm);
+        fused.forward({
+          batch: 1,
+          hidden: H,
+          mm: buf(mm),
+          xp: buf(xp),
+          bias: buf(l.biasHh),
+          h: buf(l.h),
+          c: buf(l.c),
+          hNext: buf(hNext),
+          cNext: buf(cNext),
+          out: buf(out),
+          cache: buf(cache),
+          on: undefined,
+        });
+        l.h.set(hNext);
+        l.c.set(cNext);
+        x = l.h;
+      }
+      return x as Float32Array;
+    },
+    setState(state) {
+      const h = state ? (state.h.dataSync() as Float32Array) : undefined;
+      const c = state?.c ? (state.c.dataSync() as Float32Array) : undefined;
+      for (const [i, l] of layers.entries()) {
+        if (h) l.h.set(h.subarray(i * H, (i + 1) * H));
+        else l.h.fill(0);
+        if (c) l.c.set(c.subarray(i * H, (i + 1) * H));
+        else l.c.fill(0);
+      }
+    },
+    getState() {
+      const L = layers.length;
+      const stack = (key: 'h' | 'c') => {
+        const all = new Float32Array(L * H);
+        for (const [i, l] of layers.entries()) all.set(l[key], i * H);
+        return tf.tensor3d(all, [L, 1, H]);
+      };
+      return cell === 'lstm' ? { h: stack('h'), c: stack('c') } : { h: stack('h') };
+    },
+    stale() {
+      const now = rec.layers.flatMap((l) => [l.weightIh, l.weightHh, l.biasIh, l.biasHh]);
+      return now.some((v, i) => v.dataId !== dataIds[i]);
+    },
+  };
+}
+
+/** `[rows, cols]` row-major to `[cols, rows]`. */
+function transpose(a: Float32Array, rows: number, cols: number): Float32Array {
+  const t = new Float32Array(a.length);
+  for (let r = 0; r < rows; r++)
+    for (let c = 0; c < cols; c++) t[c * rows + r] = a[r * cols + c] as number;
+  return t;
+}
+
+/**
+ * `out = x · wT` for `wT [len(x), n]`, float64 sums as tfjs's kernels. Four rows of wT per
+ * pass over the sums: a quarter of the loads and stores of the naive loop.
+ */
+function matVec(x: Float32Array, wT: Float32Array, n: number, out: Float32Array): void {
+  const acc = new Float64Array(n);
+  const len = x.length;
+  let k = 0;
+  for (; k + 4 <= len; k += 4) {
+    const [v0, v1, v2, v3] = [x[k], x[k + 1], x[k + 2], x[k + 3]] as number[] as [
+      number,
+      number,
+      number,
+      number,
+    ];
+    const r0 = k * n;
+    const r1 = r0 + n;
+    const r2 = r1 + n;
+    const r3 = r2 + n;
+    for (let j = 0; j < n; j++) {
+      acc[j] =
+        (acc[j] as number) +
+        v0 * (wT[r0 + j] as number) +
+        v1 * (wT[r1 + j] as number) +
+        v2 * (wT[r2 + j] as number) +
+        v3 * (wT[r3 + j] as number);
+    }
+  }
+  for (; k < len; k++) {
+    const v = x[k] as number;
+    const row = k * n;
+    for (let j = 0; j < n; j++) acc[j] = (acc[j] as number) + v * (wT[row + j] as number);
+  }
+  out.set(acc);
+}
