@@ -66,6 +66,11 @@ export async function sampleCommand(args: string[], io: Io): Promise<number> {
   };
   const backend = choiceOption('backend', values.backend, [...BACKENDS, 'auto'] as const, 'auto');
 
+  // `rnnkit sample ... | head` closes the pipe early: stop quietly instead of crashing.
+  process.stdout.once('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(0);
+    throw error;
+  });
   return reportUserErrors('sample', io, async () => {
     const data = await readCheckpoint(await findCheckpoint(path, 'best'));
     await initBackend({ backend });
