@@ -26,34 +26,34 @@ export function backpropLayerFused(
   const inputs: tf.NamedTensorMap = {
     dOut,
     dhLast,
-    hs: tape.h,
+    hPrev: tape.h,
     cache: tape.cache[0] as tf.Tensor2D,
     weightHh: tape.weightHh,
   };
   if (dcLast && tape.c) {
     inputs.dcLast = dcLast;
-    inputs.cs = tape.c;
+    inputs.cPrev = tape.c;
   }
   if (on) inputs.on = on;
   const attrs = { cell: cellType, time, batch, hidden };
   const res = tf.engine().runKernel(BACKWARD_KERNEL, inputs, attrs) as tf.Tensor2D[];
   const lstm = cellType === 'lstm';
-  const dGx = res[0] as tf.Tensor2D; // [T*B, G*H]
-  const dh0 = res[1] as tf.Tensor2D;
+  const gru = cellType === 'gru';
+  const [dGx, dh0] = res as [tf.Tensor2D, tf.Tensor2D]; // dGx [T*B, G*H]
   const dc0 = lstm ? res[2] : undefined;
-  const dGh = cellType === 'gru' ? (res[2] as tf.Tensor2D) : dGx; // [T*B, G*H]
-  const hPrev = tf.slice(tape.h, [0, 0], [time * batch, hidden]) as tf.Tensor2D; // h_0..h_{T-1}
-  const dGxT = tf.transpose(dGx) as tf.Tensor2D; // [G*H, T*B]
-  const dGhT = dGh === dGx ? dGxT : (tf.transpose(dGh) as tf.Tensor2D);
-  const dBiasIh = tf.sum(dGx, 0) as tf.Tensor1D;
+  const dGh = gru ? (res[2] as tf.Tensor2D) : dGx; // [T*B, G*H]
+  const [dBiasIh, dBiasHh] = res.slice(-2) as tf.Tensor[] as [tf.Tensor1D, tf.Tensor1D];
+  // dW = dG^T Y as (Y^T dG)^T: transposes Y [T*B, I] and the small [I, G*H] product instead
+  // of dG [T*B, G*H], which is G times larger.
+  const weightGrad = (dG: tf.Tensor2D, y: tf.Tensor2D) =>
+    tf.transpose(plainMatMul(tf.transpose(y) as tf.Tensor2D, dG)) as tf.Tensor2D;
   return {
     dx: plainMatMul(dGx, tape.weightIh), // [T*B, I]
     dh0,
     dc0,
-    dWeightIh: plainMatMul(dGxT, tape.x), // [G*H, I]
-    dWeightHh: plainMatMul(dGhT, hPrev), // [G*H, H]
+    dWeightIh: weightGrad(dGx, tape.x), // [G*H, I]
+    dWeightHh: weightGrad(dGh, tape.h), // [G*H, H]; tape.h is h_0..h_{T-1}
     dBiasIh,
-    // A clone, not the same tensor: each input must own its gradient (callers dispose them).
-    dBiasHh: dGh === dGx ? tf.clone(dBiasIh) : (tf.sum(dGh, 0) as tf.Tensor1D),
+    dBiasHh,
   };
 }

@@ -10,7 +10,9 @@ import { type Buf, kernelMemory } from './kernel-memory.js';
  *
  * Inputs: xp [T*B, G*H] (input projection plus input bias), h0 [B, H], c0 (LSTM), wHhT
  * [H, G*H], biasHh [G*H] (GRU), on [T*B] (0/1, only with seqLengths).
- * Outputs: hs [(T+1)*B, H] (h_0..h_T), cs (LSTM, likewise), cache [T*B, K*H], outs [T*B, H].
+ * Outputs: hPrev [T*B, H] (h_0..h_{T-1}, the state each step starts from), hLast [B, H],
+ * cPrev, cLast (LSTM, likewise), cache [T*B, K*H], outs [T*B, H]. Separate outputs rather
+ * than slices of one: a wasm Slice copies its whole input.
  */
 export function recurrentForwardKernel(backendName: string): KernelFunc {
   return ({ inputs, backend, attrs }) => {
@@ -25,22 +27,26 @@ export function recurrentForwardKernel(backendName: string): KernelFunc {
     const lstm = cell === 'lstm';
     const mem = kernelMemory(backendName, backend);
     const { xp, h0, c0, wHhT, biasHh, on } = inputs as Record<string, TensorInfo | undefined>;
-    const hs = mem.alloc([(T + 1) * B, H]);
-    const cs = lstm ? mem.alloc([(T + 1) * B, H]) : undefined;
+    const hPrev = mem.alloc([T * B, H]);
+    const hLast = mem.alloc([B, H]);
+    const cPrev = lstm ? mem.alloc([T * B, H]) : undefined;
+    const cLast = lstm ? mem.alloc([B, H]) : undefined;
     const cache = mem.alloc([T * B, fused.cacheWidth * H]);
     const outs = mem.alloc([T * B, H]);
     const mm = mem.matMulBy(wHhT as TensorInfo, B, H, GH);
     const v = (t: TensorInfo | undefined) => (t == null ? undefined : mem.view(t));
-    const [xpV, hsV, outsV, cacheV] = [xp, hs, outs, cache].map((t) =>
+    const [xpV, hPrevV, hLastV, outsV, cacheV] = [xp, hPrev, hLast, outs, cache].map((t) =>
       mem.view(t as TensorInfo),
     ) as Buf[];
-    const [h0V, c0V, csV, biasV, onV] = [h0, c0, cs, biasHh, on].map(v);
+    const [h0V, c0V, biasV, onV, cPrevV, cLastV] = [h0, c0, biasHh, on, cPrev, cLast].map(v);
     mem.sync();
     const at = (buf: Buf, rowOff: number): Buf => ({ arr: buf.arr, off: buf.off + rowOff });
-    copy(h0V as Buf, hsV as Buf, B * H);
-    if (csV) copy(c0V as Buf, csV, B * H);
+    // The state before step t: row t of hPrev, or hLast after the last step.
+    const state = (prev: Buf, last: Buf, t: number) => (t < T ? at(prev, t * B * H) : last);
+    copy(h0V as Buf, hPrevV as Buf, B * H);
+    if (cPrevV) copy(c0V as Buf, cPrevV, B * H);
     for (let t = 0; t < T; t++) {
-      copy(at(hsV as Buf, t * B * H), mm.scratchA, B * H);
+      copy(at(hPrevV as Buf, t * B * H), mm.scratchA, B * H);
       const res = mm.run(); // may move the heap: build this step's views after it
       fused.forward({
         batch: B,
@@ -48,17 +54,17 @@ export function recurrentForwardKernel(backendName: string): KernelFunc {
         mm: res,
         xp: at(xpV as Buf, t * B * GH),
         bias: biasV,
-        h: at(hsV as Buf, t * B * H),
-        c: csV && at(csV, t * B * H),
-        hNext: at(hsV as Buf, (t + 1) * B * H),
-        cNext: csV && at(csV, (t + 1) * B * H),
+        h: at(hPrevV as Buf, t * B * H),
+        c: cPrevV && at(cPrevV, t * B * H),
+        hNext: state(hPrevV as Buf, hLastV as Buf, t + 1),
+        cNext: cPrevV && state(cPrevV, cLastV as Buf, t + 1),
         out: at(outsV as Buf, t * B * H),
         cache: at(cacheV as Buf, t * B * fused.cacheWidth * H),
         on: onV && at(onV, t * B),
       });
     }
     mem.release();
-    return cs ? [hs, cs, cache, outs] : [hs, cache, outs];
+    return cPrev && cLast ? [hPrev, hLast, cPrev, cLast, cache, outs] : [hPrev, hLast, cache, outs];
   };
 }
 

@@ -31,17 +31,28 @@ export function runLayerFused(
   if (on) inputs.on = on;
   const attrs = { cell: cellType, time, batch, hidden };
   const res = tf.engine().runKernel(FORWARD_KERNEL, inputs, attrs) as tf.Tensor2D[];
-  const [hs, cs, cache, outs] = (c0 ? res : [res[0], undefined, res[1], res[2]]) as [
+  const [hPrev, hLast, cPrev, cLast, cache, outs] = (c0
+    ? res
+    : [res[0], res[1], undefined, undefined, res[2], res[3]]) as (tf.Tensor2D | undefined)[] as [
     tf.Tensor2D,
+    tf.Tensor2D,
+    tf.Tensor2D | undefined,
     tf.Tensor2D | undefined,
     tf.Tensor2D,
     tf.Tensor2D,
   ];
-  const last = (s: tf.Tensor2D) => tf.slice(s, [time * batch, 0], [batch, hidden]) as tf.Tensor2D;
   return {
     outputs: tf.reshape(outs, [time, batch, hidden]) as tf.Tensor3D, // [T, B, H]
-    hLast: last(hs),
-    cLast: cs && last(cs),
-    tape: { x: x2d, h: hs, c: cs, cache: [cache], weightIh: w.weightIh, weightHh: w.weightHh },
+    hLast,
+    cLast,
+    // h, c hold h_0..h_{T-1} here (the states the steps start from), not h_0..h_T.
+    tape: {
+      x: x2d,
+      h: hPrev,
+      c: cPrev,
+      cache: [cache],
+      weightIh: w.weightIh,
+      weightHh: w.weightHh,
+    },
   };
 }

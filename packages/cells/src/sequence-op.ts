@@ -8,6 +8,7 @@ import type { Recurrent } from './recurrent.js';
 import { type LayerWeights, runLayer } from './run-layer.js';
 import { runLayerFused } from './run-layer-fused.js';
 import { sequenceMask, sequenceOn } from './sequence-mask.js';
+import { sliceRows } from './slice-rows.js';
 
 /**
  * The whole stacked sequence run as one differentiable op with its own gradient (BPTT).
@@ -67,7 +68,8 @@ export function sequenceOp(
         const saveTapes = packed.unpack(saved);
         const backOn = fused && lengths ? sequenceOn(lengths, time) : undefined;
         const backMask = !fused && lengths ? sequenceMask(lengths, time) : undefined;
-        const parts = tf.split(dy, lstm ? [time, numLayers, numLayers] : [time, numLayers], 0);
+        const parts = [sliceRows(dy, 0, time), sliceRows(dy, time, numLayers)];
+        if (lstm) parts.push(sliceRows(dy, time + numLayers, numLayers));
         const dhN = tf.unstack(parts[1] as tf.Tensor3D) as tf.Tensor2D[];
         const dcN = lstm ? (tf.unstack(parts[2] as tf.Tensor3D) as tf.Tensor2D[]) : [];
         let dOut = parts[0] as tf.Tensor3D; // [T, B, H]

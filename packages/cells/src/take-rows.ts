@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { sliceRows } from './slice-rows.js';
 
 /**
  * Rows `[begin, begin + size)` of axis 0 of `packed`, optionally transposed by `perm`, with its
@@ -14,12 +15,12 @@ export function takeRows(
   size: number,
   perm: [number, number, number] = [0, 1, 2],
 ): tf.Tensor3D {
-  const [total, b, h] = packed.shape;
+  const total = packed.shape[0];
   const inverse = perm.map((_, i) => perm.indexOf(i));
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-    const rows = tf.slice(args[0] as tf.Tensor3D, [begin, 0, 0], [size, b, h]); // [size, B, H]
+    const rows = sliceRows(args[0] as tf.Tensor3D, begin, size) as tf.Tensor3D; // [size, B, H]
     return {
-      value: tf.transpose(rows, perm) as tf.Tensor3D,
+      value: (perm.every((p, i) => p === i) ? rows : tf.transpose(rows, perm)) as tf.Tensor3D,
       gradFunc: (dy: tf.Tensor3D) =>
         tf.tidy(() =>
           tf.pad(tf.transpose(dy, inverse), [
