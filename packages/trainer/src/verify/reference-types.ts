@@ -95,8 +95,32 @@ export interface TrainerReference {
   >;
 }
 
+/** fixtures/masked-vectors: a stack run with per-example lengths, optionally bidirectional. */
+export interface MaskedReference {
+  kind: 'masked_recurrent';
+  cell: CellType;
+  bidirectional: boolean;
+  merge: 'concat' | 'sum' | 'mean';
+  input_size: number;
+  hidden_size: number;
+  num_layers: number;
+  seq_lengths: number[];
+  weights: Record<string, unknown>;
+  x: unknown;
+  h0: unknown;
+  c0?: unknown;
+  outputs: unknown;
+  h_n: unknown;
+  c_n?: unknown;
+  loss_weights: unknown;
+  state_loss_weights: unknown;
+  loss: number;
+  grads: Record<string, unknown>;
+}
+
 export type Reference =
   | ({ kind: 'cell' } & CellReference)
+  | MaskedReference
   | SeqLossReference
   | AdamReference
   | ClipReference
@@ -120,6 +144,24 @@ const REQUIRED: Record<Reference['kind'], string[]> = {
   sequence_loss: ['logits', 'targets', 'weights', 'crossent', 'loss', 'grad_logits'],
   adam: ['lr', 'beta1', 'beta2', 'init', 'formulations'],
   clip_by_global_norm: ['cases'],
+  masked_recurrent: [
+    'cell',
+    'bidirectional',
+    'merge',
+    'input_size',
+    'hidden_size',
+    'num_layers',
+    'seq_lengths',
+    'weights',
+    'x',
+    'h0',
+    'outputs',
+    'h_n',
+    'loss_weights',
+    'state_loss_weights',
+    'loss',
+    'grads',
+  ],
   trainer: [
     'cell',
     'num_classes',

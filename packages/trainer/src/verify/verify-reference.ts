@@ -3,6 +3,7 @@ import { parseReference, type Reference } from './reference-types.js';
 import { verifyAdam } from './verify-adam.js';
 import { verifyCell } from './verify-cell.js';
 import { verifyClip } from './verify-clip.js';
+import { verifyMasked } from './verify-masked.js';
 import { verifySeqLoss } from './verify-seqloss.js';
 import { verifyTrainer } from './verify-trainer.js';
 
@@ -53,5 +54,7 @@ function run(ref: Reference): Check[] {
       return verifyClip(ref);
     case 'trainer':
       return verifyTrainer(ref);
+    case 'masked_recurrent':
+      return verifyMasked(ref);
   }
 }
