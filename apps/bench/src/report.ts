@@ -37,5 +37,10 @@ export function formatTable(rows: readonly Row[]): string {
   const notes = rows
     .filter((r) => r.skipped)
     .map((r) => `- tfjs-layers ${r.backend} ${describeConfig(r.config)} skipped: ${r.skipped}`);
+  notes.push(
+    '- peak tensor MB: tensors held at the peak of one profiled step (tf.profile); peak RSS is ' +
+      "the whole process's and never falls (the wasm heap only grows), so later rows inherit " +
+      "earlier rows' peaks.",
+  );
   return `\n${head}\n|${'---|'.repeat(9)}\n${lines.map((l) => `| ${l} |`).join('\n')}\n${notes.length ? `\n${notes.join('\n')}\n` : ''}`;
 }
