@@ -45,3 +45,44 @@ export function cpuGemm(
     }
   }
 }
+
+/**
+ * Whether fewer than 1 in 16 entries of `a [m, k]` are non-zero (one-hot rows and their
+ * transpose are); stops reading as soon as the answer is no, so dense inputs cost ~nothing.
+ */
+export function isSparse(a: Float32Array, off: number, size: number): boolean {
+  const limit = size / 16;
+  let nonZero = 0;
+  for (let i = 0; i < size; i++) {
+    if (a[off + i] !== 0 && ++nonZero > limit) return false;
+    // dense inputs are rejected early: after 64 entries at least 4 must have been zero
+    if (i === 63 && nonZero > 8) return false;
+  }
+  return true;
+}
+
+/** `C = A · B` visiting only A's non-zeros: one row of B per non-zero (float64 sums). */
+export function sparseGemm(
+  a: Float32Array,
+  aOff: number,
+  b: Float32Array,
+  bOff: number,
+  c: Float32Array,
+  cOff: number,
+  m: number,
+  k: number,
+  n: number,
+): void {
+  const acc = new Float64Array(n);
+  for (let i = 0; i < m; i++) {
+    acc.fill(0);
+    const row = aOff + i * k;
+    for (let p = 0; p < k; p++) {
+      const v = a[row + p] as number;
+      if (v === 0) continue;
+      const br = bOff + p * n;
+      for (let j = 0; j < n; j++) acc[j] = (acc[j] as number) + v * (b[br + j] as number);
+    }
+    c.set(acc, cOff + i * n);
+  }
+}

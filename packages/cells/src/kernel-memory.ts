@@ -27,6 +27,8 @@ export interface KernelMemory {
   /** A temporary that `release` frees. */
   temp(shape: number[]): TensorInfo;
   matMulBy(b: TensorInfo, m: number, k: number, n: number): FixedMatMul;
+  /** `out [m, n] = a [m, k] · b [k, n]` with the backend's fastest dense matMul. */
+  matMul(a: TensorInfo, b: TensorInfo, out: TensorInfo): void;
   sync(): void;
   release(): void;
 }
@@ -76,6 +78,11 @@ export function cpuMemory(backend: CpuBackend): KernelMemory {
           return out;
         },
       };
+    },
+    matMul(a, b, out) {
+      const [av, bv, ov] = [view(a), view(b), view(out)];
+      const [m, k] = a.shape as [number, number];
+      cpuGemm(av.arr, av.off, bv.arr, bv.off, ov.arr, ov.off, m, k, b.shape[1] as number);
     },
     sync() {},
     release() {
@@ -146,6 +153,12 @@ export function wasmMemory(backend: WasmBackend): KernelMemory {
           return result;
         },
       };
+    },
+    matMul(a, b, out) {
+      const [m, k] = a.shape as [number, number];
+      const n = b.shape[1] as number;
+      run(id(a), shapeBytes([1, m, k]), 3, id(b), shapeBytes([1, k, n]), 3, false, false, id(out));
+      sync();
     },
     sync,
     release() {
