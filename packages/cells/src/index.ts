@@ -53,6 +53,8 @@ export type { BidirectionalResult, BidirectionalRunOptions } from './run-bidirec
 export { runBidirectional } from './run-bidirectional.js';
 export type { RunOptions, RunResult } from './run-recurrent.js';
 export { runRecurrent } from './run-recurrent.js';
+export type { VariationalOptions } from './run-variational.js';
+export { runVariational } from './run-variational.js';
 export type { SafetensorsDtype } from './safetensors-dtype.js';
 export type { SafetensorsErrorCode } from './safetensors-error.js';
 export { SafetensorsError } from './safetensors-error.js';
