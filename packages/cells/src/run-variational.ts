@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { Recurrent, RecurrentLayer, RecurrentState } from './recurrent.js';
+import type { Recurrent, RecurrentState } from './recurrent.js';
 import { type RunResult, runRecurrent } from './run-recurrent.js';
 import { seqLengthsOf } from './seq-lengths.js';
 import { ShapeError } from './shape-error.js';
+import { tapedCellStep } from './taped-cell-step.js';
 import { zeroState } from './zero-state.js';
 
 export interface VariationalOptions {
@@ -127,7 +128,7 @@ export function runWithMasks(
       let c = c0?.[l] as tf.Tensor;
       const outs: tf.Tensor[] = [];
       steps.forEach((xt, t) => {
-        const next = cellStep(cell, layer, tf.mul(xt, mx), h, tf.mul(h, mh), c);
+        const next = tapedCellStep(cell, layer, tf.mul(xt, mx), h, tf.mul(h, mh), c);
         const valid = on[t] as tf.Tensor2D; // [B, 1]: past its length an example keeps its state
         h = tf.add(tf.mul(valid, next.h), tf.mul(tf.sub(1, valid), h));
         if (c) c = tf.add(tf.mul(valid, next.c as tf.Tensor), tf.mul(tf.sub(1, valid), c));
@@ -146,32 +147,4 @@ export function runWithMasks(
       cell === 'lstm' ? { outputs, state: { h, c: tf.concat(cN, 0) } } : { outputs, state: { h } }
     ) as never;
   }) as RunResult;
-}
-
-/** One step of one layer with the README's equations; `hIn` is the (masked) h fed to W_hh. */
-function cellStep(
-  cell: Recurrent['config']['cell'],
-  w: RecurrentLayer,
-  x: tf.Tensor,
-  h: tf.Tensor,
-  hIn: tf.Tensor,
-  c: tf.Tensor | undefined,
-): { h: tf.Tensor; c?: tf.Tensor } {
-  const gi = tf.add(tf.matMul(x, tf.transpose(w.weightIh)), w.biasIh); // [B, G*H]
-  const gh = tf.add(tf.matMul(hIn, tf.transpose(w.weightHh)), w.biasHh); // [B, G*H]
-  if (cell === 'rnn') return { h: tf.tanh(tf.add(gi, gh)) };
-  if (cell === 'lstm') {
-    const [i, f, g, o] = tf.split(tf.add(gi, gh), 4, 1) as tf.Tensor[];
-    const c2 = tf.add(
-      tf.mul(tf.sigmoid(f as tf.Tensor), c as tf.Tensor),
-      tf.mul(tf.sigmoid(i as tf.Tensor), tf.tanh(g as tf.Tensor)),
-    );
-    return { h: tf.mul(tf.sigmoid(o as tf.Tensor), tf.tanh(c2)), c: c2 };
-  }
-  const [xr, xz, xn] = tf.split(gi, 3, 1) as tf.Tensor[];
-  const [hr, hz, hn] = tf.split(gh, 3, 1) as tf.Tensor[];
-  const r = tf.sigmoid(tf.add(xr as tf.Tensor, hr as tf.Tensor));
-  const z = tf.sigmoid(tf.add(xz as tf.Tensor, hz as tf.Tensor));
-  const nn = tf.tanh(tf.add(xn as tf.Tensor, tf.mul(r, hn as tf.Tensor)));
-  return { h: tf.add(tf.mul(tf.sub(1, z), nn), tf.mul(z, h)) };
 }
