@@ -159,6 +159,50 @@ describe('rnnkit train, sample and eval under plain Node', { timeout: 60_000 }, 
     expect(resumed.out).toMatch(new RegExp(`step ${step + 2}/${step + 2} eval`));
   });
 
+  it('stops on a diverging loss with one line and exit 1, keeping the last good checkpoint', async () => {
+    const r = await rnnkit(
+      dir,
+      'train',
+      'text.txt',
+      ...TINY,
+      '--optimizer',
+      'sgd',
+      '--lr',
+      '1e6',
+      '--clip',
+      'off',
+      '--steps',
+      '50',
+      '--eval-every',
+      '1',
+      '--sample-length',
+      '0',
+      '--checkpoint-dir',
+      'diverged',
+      '--log-every',
+      '1',
+    );
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(
+      /^rnnkit train: The loss (exploded|became NaN|became Infinity).* at step \d+.*The last good checkpoint is kept\. Lower the learning rate[^\n]*\n$/,
+    );
+    const saved = [...r.out.matchAll(/Saved diverged\/latest.*\(step (\d+)\)/g)].map((m) =>
+      Number(m[1]),
+    );
+    const failed = Number(/at step (\d+)/.exec(r.err)?.[1]);
+    expect(saved.at(-1)).toBeLessThan(failed);
+    const resumable = await rnnkit(
+      dir,
+      'sample',
+      'diverged/latest',
+      '--length',
+      '3',
+      '--backend',
+      'cpu',
+    );
+    expect(resumable.code).toBe(0);
+  });
+
   it('lists train, sample and eval in the help, each with its own --help', async () => {
     const text = { out: '' };
     const io = {

@@ -90,8 +90,7 @@ export async function* trainLoop(
   yield { type: 'end', reason: 'completed', step: s.step };
 }
 
-function checkHealth(s: TrainerState, loss: number, gradNorm: number): void {
-  const step = s.step + 1;
+function checkHealth(s: TrainerState, loss: number, gradNorm: number, step = s.step + 1): void {
   const advice = `The last good checkpoint is kept. Lower the learning rate (now ${s.config.learningRate}) or clip harder (clip norm now ${s.config.clipNorm ?? 'off'}), then resume or start again.`;
   let problem: string | undefined;
   if (!Number.isFinite(loss) || !Number.isFinite(gradNorm)) {
@@ -113,6 +112,8 @@ async function evaluateNow(
   const trainLoss = s.interval.lossSum / s.interval.steps;
   s.interval = { lossSum: 0, steps: 0 };
   const val = s.split.val ? await evaluateStreams(s.model, s.split.val) : undefined;
+  // Weights whose validation loss is not finite are damaged: fail before anyone saves them.
+  if (val && !Number.isFinite(val.loss)) checkHealth(s, val.loss, 0, s.step);
   const best = val !== undefined && (s.bestValLoss === null || val.loss < s.bestValLoss);
   if (best) {
     s.bestValLoss = val.loss;

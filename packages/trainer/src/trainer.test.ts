@@ -210,3 +210,20 @@ describe('trainer on cpu', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 });
+
+describe('trainer on wasm', () => {
+  beforeAll(async () => {
+    await initBackend({ backend: 'wasm' });
+  });
+
+  it('trains with dropout and evaluates, without leaking tensors', async () => {
+    const before = tf.memory().numTensors;
+    const trainer = createTrainer(TEXT, { ...TINY, dropout: 0.2, steps: 4, evalEvery: 2 });
+    const events = await collect(trainer);
+    expect(losses(events)).toHaveLength(4);
+    expect(evals(events)).toHaveLength(2);
+    expect(losses(events).every(Number.isFinite)).toBe(true);
+    trainer.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
