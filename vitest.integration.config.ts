@@ -1,7 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
 // The slow suites, outside `pnpm test`: the PyTorch round trip (needs Debian's python3-torch)
-// and the consumer test (packs every package and installs it from npm in a temp project).
+// the consumer test (packs every package and installs it from npm in a temp project) and the
+// API reference build.
 // .ci/run adds this report to the main one in its summary line.
 export default defineConfig({
   test: {
@@ -19,9 +20,17 @@ export default defineConfig({
         test: {
           name: 'consumer',
           root: 'integration',
-          include: ['**/*.itest.ts'],
+          include: ['consumer.itest.ts'],
           testTimeout: 600_000,
           hookTimeout: 600_000,
+        },
+      },
+      {
+        test: {
+          name: 'release',
+          root: 'integration',
+          include: ['release.itest.ts'],
+          testTimeout: 300_000,
         },
       },
     ],
