@@ -1,5 +1,5 @@
 import type { FusedCell } from './fused-cell.js';
-import { sigmoid } from './fused-cell.js';
+import { sigmoid, tanh } from './fused-cell.js';
 
 /**
  * The GRU equations of `gru-cell.ts` (reset after the recurrent matmul, b_hh added per step),
@@ -25,7 +25,7 @@ export const fusedGru: FusedCell = {
         const hn = Math.fround((A[ga + 2 * H] as number) + (bh.arr[bj + 2 * H] as number));
         const r = Math.fround(sigmoid((X[gx] as number) + hr));
         const z = Math.fround(sigmoid((X[gx + H] as number) + hz));
-        const n = Math.fround(Math.tanh((X[gx + 2 * H] as number) + Math.fround(r * hn)));
+        const n = Math.fround(tanh((X[gx + 2 * H] as number) + Math.fround(r * hn)));
         const hPrev = h.arr[h.off + s] as number;
         const hNew = n + z * Math.fround(hPrev - n);
         const k = cache.off + b * 4 * H + j;

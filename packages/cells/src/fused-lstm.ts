@@ -1,5 +1,5 @@
 import type { FusedCell } from './fused-cell.js';
-import { sigmoid } from './fused-cell.js';
+import { sigmoid, tanh } from './fused-cell.js';
 
 /**
  * The LSTM equations of `lstm-cell.ts`, fused. Cache row: i, f, g, o, tanh(c'). Past a
@@ -22,12 +22,12 @@ export const fusedLstm: FusedCell = {
         const gx = xp.off + b * 4 * H + j;
         const i = sigmoid((A[ga] as number) + (X[gx] as number));
         const f = sigmoid((A[ga + H] as number) + (X[gx + H] as number));
-        const g = Math.tanh((A[ga + 2 * H] as number) + (X[gx + 2 * H] as number));
+        const g = tanh((A[ga + 2 * H] as number) + (X[gx + 2 * H] as number));
         const o = sigmoid((A[ga + 3 * H] as number) + (X[gx + 3 * H] as number));
         const cPrev = cp.arr[cp.off + s] as number;
         // c' is a float32 state: tanh(c') and the next step see the rounded value.
         const cNew = Math.fround(f * cPrev + i * g);
-        const tc = Math.tanh(cNew);
+        const tc = tanh(cNew);
         const r = cache.off + b * 5 * H + j;
         K[r] = i;
         K[r + H] = f;

@@ -1,4 +1,5 @@
 import type { FusedCell } from './fused-cell.js';
+import { tanh } from './fused-cell.js';
 
 /** The tanh RNN of `rnn-cell.ts`, fused. Cache row: h' (before masking). */
 export const fusedRnn: FusedCell = {
@@ -9,7 +10,7 @@ export const fusedRnn: FusedCell = {
       for (let j = 0; j < H; j++) {
         const s = b * H + j;
         const a = (mm.arr[mm.off + s] as number) + (xp.arr[xp.off + s] as number);
-        const hNew = Math.tanh(a);
+        const hNew = tanh(a);
         cache.arr[cache.off + s] = hNew;
         out.arr[out.off + s] = valid ? hNew : 0;
         hNext.arr[hNext.off + s] = valid ? hNew : (h.arr[h.off + s] as number);
