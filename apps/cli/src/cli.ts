@@ -3,6 +3,8 @@ import { UsageError } from './cli-error.js';
 import { BENCH_HELP, bench } from './commands/bench.js';
 import { DEMO_HELP, demo } from './commands/demo.js';
 import { EVAL_HELP, evalCommand } from './commands/eval.js';
+import { EXPORT_HELP, exportCommand } from './commands/export.js';
+import { IMPORT_HELP, importCommand } from './commands/import.js';
 import { SAMPLE_HELP, sampleCommand } from './commands/sample.js';
 import { train } from './commands/train.js';
 import { TRAIN_HELP } from './commands/train-help.js';
@@ -27,6 +29,16 @@ const COMMANDS: Record<
   train: { run: train, help: TRAIN_HELP, summary: 'train a character model on a text file' },
   sample: { run: sampleCommand, help: SAMPLE_HELP, summary: 'generate text from a checkpoint' },
   eval: { run: evalCommand, help: EVAL_HELP, summary: 'loss, bits/char, perplexity on a text' },
+  export: {
+    run: exportCommand,
+    help: EXPORT_HELP,
+    summary: 'write a checkpoint as safetensors (PyTorch) or a tfjs-layers model',
+  },
+  import: {
+    run: importCommand,
+    help: IMPORT_HELP,
+    summary: 'make a checkpoint from safetensors or a tfjs-layers model',
+  },
 };
 
 export const HELP = `rnnkit: recurrent neural networks (RNN, LSTM, GRU) on TensorFlow.js
