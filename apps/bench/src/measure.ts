@@ -16,50 +16,81 @@ export interface Measurement {
 export type Step = () => number;
 
 const MB = 2 ** 20;
+/** A step slower than this is timed once (under tf.profile): the suite must stay < 10 min. */
+const SLOW_MS = 5000;
+/** Each implementation's turn in a round lasts about this long. */
+const TURN_MS = 400;
+
+interface Tally {
+  chars: number;
+  ms: number;
+  rss: number;
+  peakTensorMb: number;
+}
 
 /**
- * Warms up, then times steps until `minSeconds` have passed (at least `minSteps`, at most
- * `maxSteps`). RSS is sampled after every step; one extra step runs under `tf.profile` for the
- * tensors' peak bytes.
+ * Times several implementations of one configuration side by side: one warm-up step each,
+ * then rounds in which each takes a ~0.4 s turn, until each has `minSeconds` of timed steps.
+ * Interleaving keeps the ratios honest on a shared machine whose load changes over minutes.
+ * A step slower than 5 s is timed once, inside the first round, under `tf.profile`; the
+ * others get one extra profiled step at the end for the tensors' peak bytes.
  */
-export async function measure(
-  step: Step,
-  options: { minSeconds: number; minSteps: number; maxSteps: number; warmup?: number },
-): Promise<Measurement> {
-  const warmStart = performance.now();
-  for (let i = 0; i < (options.warmup ?? 1); i++) step();
-  // A step slower than 5 s is timed once, under tf.profile (whose bookkeeping is then
-  // negligible): the suite must stay under ten minutes.
-  const slow = performance.now() - warmStart > 5000;
+export async function measureInterleaved(
+  steps: readonly Step[],
+  minSeconds: number,
+): Promise<Measurement[]> {
+  const slow = steps.map((step) => timed(step).ms > SLOW_MS);
   const tensorsAfterWarmup = tf.memory().numTensors;
-  let chars = 0;
-  let steps = 0;
-  let peakRss = process.memoryUsage().rss;
-  const start = performance.now();
-  while (
-    !slow &&
-    (steps < options.minSteps ||
-      (steps < options.maxSteps && performance.now() - start < options.minSeconds * 1000))
-  ) {
-    chars += step();
-    steps++;
-    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+  const tallies: Tally[] = steps.map(() => ({ chars: 0, ms: 0, rss: 0, peakTensorMb: 0 }));
+  const profiled = async (i: number, count: boolean) => {
+    const start = performance.now();
+    let chars = 0;
+    const info = await tf.profile(() => {
+      chars = (steps[i] as Step)();
+    });
+    const t = tallies[i] as Tally;
+    t.peakTensorMb = Number.isFinite(info.peakBytes)
+      ? Math.round((info.peakBytes / MB) * 10) / 10
+      : 0;
+    if (count) {
+      t.chars += chars;
+      t.ms += performance.now() - start;
+    }
+    t.rss = Math.max(t.rss, process.memoryUsage().rss);
+  };
+  for (let round = 0; round < 1000; round++) {
+    let busy = false;
+    for (const [i, step] of steps.entries()) {
+      const t = tallies[i] as Tally;
+      if (slow[i]) {
+        if (round === 0) await profiled(i, true);
+        continue;
+      }
+      if (t.ms >= minSeconds * 1000) continue;
+      busy = true;
+      const turnStart = performance.now();
+      do {
+        const r = timed(step);
+        t.chars += r.chars;
+        t.ms += r.ms;
+        t.rss = Math.max(t.rss, process.memoryUsage().rss);
+      } while (performance.now() - turnStart < TURN_MS);
+    }
+    if (!busy) break;
   }
-  let seconds = (performance.now() - start) / 1000;
-  const profileStart = performance.now();
-  const info = await tf.profile(() => {
-    const n = step();
-    if (slow) chars += n;
-  });
-  if (slow) seconds = (performance.now() - profileStart) / 1000;
-  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+  for (const [i, isSlow] of slow.entries()) if (!isSlow) await profiled(i, false);
   const tensors = tf.memory().numTensors;
-  return {
-    charsPerSec: Math.round(chars / seconds),
-    peakRssMb: Math.round(peakRss / MB),
+  return tallies.map((t) => ({
+    charsPerSec: Math.round((t.chars / t.ms) * 1000),
+    peakRssMb: Math.round(t.rss / MB),
     tensors,
     tensorsAfterWarmup,
-    // No kernel ran (the JS sampling path): tf.profile then reports no peak.
-    peakTensorMb: Number.isFinite(info.peakBytes) ? Math.round((info.peakBytes / MB) * 10) / 10 : 0,
-  };
+    peakTensorMb: t.peakTensorMb,
+  }));
+}
+
+function timed(step: Step): { chars: number; ms: number } {
+  const start = performance.now();
+  const chars = step();
+  return { chars, ms: performance.now() - start };
 }

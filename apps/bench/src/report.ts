@@ -10,6 +10,8 @@ export interface Row {
   /** rnnkit chars/s ÷ tfjs-layers chars/s. */
   ratio: number | null;
   skipped: string | undefined;
+  /** Long sequences: rnnkit's throughput and tensor peak relative to T = 64, interleaved. */
+  linearity?: { throughput: number; memory: number; length: number } | undefined;
 }
 
 const flat = (m: Measurement) =>
@@ -37,6 +39,13 @@ export function formatTable(rows: readonly Row[]): string {
   const notes = rows
     .filter((r) => r.skipped)
     .map((r) => `- tfjs-layers ${r.backend} ${describeConfig(r.config)} skipped: ${r.skipped}`);
+  for (const r of rows.filter((row) => row.linearity)) {
+    const l = r.linearity as NonNullable<Row['linearity']>;
+    notes.push(
+      `- linearity, ${r.backend} ${describeConfig(r.config)}: throughput ${Math.round(l.throughput * 100)}% ` +
+        `of T64 (measured interleaved), tensor peak ${l.memory}× for ${l.length}× the length`,
+    );
+  }
   notes.push(
     '- peak tensor MB: tensors held at the peak of one profiled step (tf.profile); peak RSS is ' +
       "the whole process's and never falls (the wasm heap only grows), so later rows inherit " +

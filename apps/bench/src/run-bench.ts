@@ -2,9 +2,9 @@ import { initBackend } from '@rnnkit/backend';
 import { type BenchConfig, CONFIGS, describeConfig, layersStepSeconds } from './configs.js';
 import { layersRunner } from './layers-runner.js';
 import { loadTfjsLayers } from './load-tfjs-layers.js';
-import { type Measurement, measure } from './measure.js';
+import { type Measurement, measureInterleaved } from './measure.js';
 import { formatTable, type Row } from './report.js';
-import { type Runner, rnnkitRunner } from './rnnkit-runner.js';
+import { rnnkitRunner } from './rnnkit-runner.js';
 
 export interface BenchOptions {
   backends?: readonly ('cpu' | 'wasm')[];
@@ -22,7 +22,7 @@ const LAYERS_BUDGET_SECONDS = 60;
 
 /**
  * rnnkit against tfjs-layers on the same backend, configuration and data, in this process,
- * one after the other per configuration. Returns the rows; prints JSON lines or a table.
+ * interleaved step by step per configuration. Returns the rows; prints JSON lines or a table.
  */
 export async function runBench(options: BenchOptions = {}): Promise<Row[]> {
   const out = options.out ?? ((s: string) => process.stdout.write(s));
@@ -33,47 +33,59 @@ export async function runBench(options: BenchOptions = {}): Promise<Row[]> {
     for (const config of options.configs ?? CONFIGS) {
       const { suite, ...shape } = config;
       const base = { backend, ...shape };
-      const timing = (seconds: number) => ({
-        minSeconds: options.seconds ?? 3,
-        minSteps: seconds > 10 ? 1 : 2,
-        maxSteps: 200,
-      });
-      const rnnkit = await run(() => rnnkitRunner(config), timing(0));
-      emit(out, options.json, { suite, impl: 'rnnkit', ...base, ...rnnkit });
-      let layers: Measurement | undefined;
-      let skipped: string | undefined;
       const expected = layersStepSeconds(backend, config);
+      let skipped: string | undefined;
       if (tfl == null) skipped = '@tensorflow/tfjs-layers is not installed';
-      else if (expected != null && expected * 3 > LAYERS_BUDGET_SECONDS) {
-        skipped = `~${Math.round(expected)} s per step: warm-up and 2 steps exceed ${LAYERS_BUDGET_SECONDS} s`;
-      } else {
-        layers = await run(() => layersRunner(tfl, config), timing(expected ?? 0));
-        emit(out, options.json, { suite, impl: 'tfjs-layers', ...base, ...layers });
+      else if (expected != null && expected * 2 > LAYERS_BUDGET_SECONDS) {
+        skipped = `~${Math.round(expected)} s per step: warm-up and one step exceed ${LAYERS_BUDGET_SECONDS} s`;
       }
-      const ratio = layers ? Math.round((rnnkit.charsPerSec / layers.charsPerSec) * 10) / 10 : null;
+      // Long sequences are timed against rnnkit at T = 64, interleaved: the linearity check.
+      const reference =
+        suite === 'train' && config.seqLength > 64 ? { ...config, seqLength: 64 } : undefined;
+      const makers = [
+        () => rnnkitRunner(config),
+        ...(tfl && !skipped ? [() => layersRunner(tfl, config)] : []),
+        ...(reference ? [() => rnnkitRunner(reference)] : []),
+      ];
+      const runners = makers.map((make) => make());
+      let measured: Measurement[];
+      try {
+        measured = await measureInterleaved(
+          runners.map((r) => r.step),
+          options.seconds ?? 3,
+        );
+      } finally {
+        for (const r of runners) r.dispose();
+      }
+      const rnnkit = measured[0] as Measurement;
+      const layers = tfl && !skipped ? measured[1] : undefined;
+      const short = reference ? measured.at(-1) : undefined;
+      emit(out, options.json, { suite, impl: 'rnnkit', ...base, ...rnnkit });
+      if (layers) emit(out, options.json, { suite, impl: 'tfjs-layers', ...base, ...layers });
+      const ratio = layers ? round1(rnnkit.charsPerSec / layers.charsPerSec) : null;
+      const linearity = short && {
+        throughput: round1((rnnkit.charsPerSec / short.charsPerSec) * 100) / 100,
+        memory: round1(rnnkit.peakTensorMb / short.peakTensorMb),
+        length: config.seqLength / 64,
+      };
       if (options.json) {
         out(`${JSON.stringify({ suite, ratio, ...base, ...(skipped ? { skipped } : {}) })}\n`);
+        if (linearity)
+          out(`${JSON.stringify({ suite, check: 'linearity', ...base, ...linearity })}\n`);
       } else {
         out(`  ${backend} ${describeConfig(config)}: done\n`);
       }
-      rows.push({ backend, config, rnnkit, layers, ratio, skipped });
+      rows.push({ backend, config, rnnkit, layers, ratio, skipped, linearity });
     }
   }
   if (!options.json) out(formatTable(rows));
   return rows;
 }
 
-async function run(make: () => Runner, timing: Parameters<typeof measure>[1]) {
-  const runner = make();
-  try {
-    return await measure(runner.step, timing);
-  } finally {
-    runner.dispose();
-  }
-}
+const round1 = (x: number) => Math.round(x * 10) / 10;
 
 function emit(out: (s: string) => void, json: boolean | undefined, m: Record<string, unknown>) {
   if (!json) return;
-  const { tensorsAfterWarmup: _, ...line } = m;
-  out(`${JSON.stringify(line)}\n`);
+  const { tensorsAfterWarmup: _, peakTensorMb, ...line } = m;
+  out(`${JSON.stringify({ ...line, peakTensorMb })}\n`);
 }
