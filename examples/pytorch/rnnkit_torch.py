@@ -7,6 +7,7 @@ input only), `rnn.weight_ih_l{l}`, `rnn.weight_hh_l{l}`, `rnn.bias_ih_l{l}`, `rn
 
     python3 rnnkit_torch.py check model.safetensors probe.json   # compare with rnnkit's logits
     python3 rnnkit_torch.py init out.safetensors --cell gru --vocab 5 --hidden 8 --layers 2
+    python3 rnnkit_torch.py rnn weights.safetensors probe.json   # a bare (bidirectional) stack
 """
 
 import argparse
@@ -105,6 +106,31 @@ def init(args):
     return 0
 
 
+def rnn_check(args):
+    """A bare recurrent stack (`rnn.` names, `_reverse` for the backward direction): compares
+    PyTorch's outputs with the probe's, or with --write fills the probe with PyTorch's own."""
+    with open(args.probe, encoding="utf-8") as f:
+        probe = json.load(f)
+    torch.manual_seed(args.seed)
+    rnn = RNN[probe["cell"]](probe["inputSize"], probe["hiddenSize"], probe["numLayers"],
+                             batch_first=True, bidirectional=probe["bidirectional"])
+    if args.write:
+        save_file({f"rnn.{k}": v for k, v in rnn.state_dict().items()}, args.weights)
+    else:
+        tensors, _ = load_file(args.weights)
+        rnn.load_state_dict({k[len("rnn."):]: v for k, v in tensors.items()}, strict=True)
+    with torch.no_grad():
+        out = rnn(torch.tensor(probe["x"]))[0]
+    if args.write:
+        probe["outputs"] = out.tolist()
+        with open(args.probe, "w", encoding="utf-8") as f:
+            json.dump(probe, f)
+        return 0
+    diff = (out - torch.tensor(probe["outputs"])).abs().max().item()
+    print(json.dumps({"max_abs_diff": diff, "shape": list(out.shape)}))
+    return 0 if diff <= args.tolerance else 1
+
+
 def main(argv):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -121,8 +147,14 @@ def main(argv):
     i.add_argument("--input", choices=["onehot", "embedding"], default="onehot")
     i.add_argument("--embedding-dim", type=int, default=4)
     i.add_argument("--seed", type=int, default=0)
+    r = sub.add_parser("rnn", help="compare a bare (bidirectional) recurrent stack")
+    r.add_argument("weights")
+    r.add_argument("probe", help='JSON {cell, inputSize, hiddenSize, numLayers, bidirectional, x, outputs}')
+    r.add_argument("--write", action="store_true", help="write PyTorch-initialised weights and outputs")
+    r.add_argument("--seed", type=int, default=0)
+    r.add_argument("--tolerance", type=float, default=1e-5)
     args = parser.parse_args(argv)
-    return check(args) if args.command == "check" else init(args)
+    return {"check": check, "init": init, "rnn": rnn_check}[args.command](args)
 
 
 if __name__ == "__main__":

@@ -7,7 +7,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { initBackend } from '@rnnkit/backend';
-import type { CellType } from '@rnnkit/cells';
+import {
+  bidirectionalParams,
+  type CellType,
+  createBidirectional,
+  disposeBidirectional,
+  loadParamsStateDict,
+  paramsStateDict,
+  readSafetensors,
+  runBidirectional,
+  writeSafetensors,
+} from '@rnnkit/cells';
 import { CharTokenizer } from '@rnnkit/tokenizer';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -121,6 +131,49 @@ describe('PyTorch round trip', () => {
     expect(d).toBeLessThan(1e-5);
     disposeCharLM(model);
   });
+
+  it.each(['rnn', 'lstm', 'gru'] as CellType[])(
+    'bidirectional 2-layer %s (_reverse names) both ways',
+    (cell) => {
+      const config = { cell, inputSize: 3, hiddenSize: 4, numLayers: 2, merge: 'concat' as const };
+      const x = tf.randomNormal([2, 5, 3], 0, 1, 'float32', 9) as tf.Tensor3D;
+      const probe = {
+        cell,
+        inputSize: 3,
+        hiddenSize: 4,
+        numLayers: 2,
+        bidirectional: true,
+        x: x.arraySync(),
+      };
+      // rnnkit -> PyTorch
+      const bi = createBidirectional(config, { seed: 5, init: 'pytorch' });
+      const file = join(dir, `bi-${cell}.safetensors`);
+      writeFileSync(file, writeSafetensors(paramsStateDict(bidirectionalParams(bi), 'rnn.')));
+      const ours = runBidirectional(bi, x).outputs;
+      writeFileSync(`${file}.json`, JSON.stringify({ ...probe, outputs: ours.arraySync() }));
+      const out = JSON.parse(python(['rnnkit_torch.py', 'rnn', file, `${file}.json`]));
+      agreement[`rnnkit->torch bidirectional ${cell}`] = out.max_abs_diff;
+      expect(out.max_abs_diff).toBeLessThan(1e-5);
+      // PyTorch -> rnnkit
+      const back = join(dir, `bi-torch-${cell}.safetensors`);
+      writeFileSync(`${back}.json`, JSON.stringify(probe));
+      python(['rnnkit_torch.py', 'rnn', back, `${back}.json`, '--write']);
+      loadParamsStateDict(
+        bidirectionalParams(bi),
+        readSafetensors(readFileSync(back)).arrays,
+        'rnn.',
+      );
+      const theirs = JSON.parse(readFileSync(`${back}.json`, 'utf8')).outputs;
+      const got = runBidirectional(bi, x).outputs;
+      const d = tf.tidy(
+        () => tf.max(tf.abs(tf.sub(got, tf.tensor3d(theirs)))).dataSync()[0] as number,
+      );
+      agreement[`torch->rnnkit bidirectional ${cell}`] = d;
+      expect(d).toBeLessThan(1e-5);
+      tf.dispose([x, ours, got]);
+      disposeBidirectional(bi);
+    },
+  );
 
   it('DDP: torchrun trains the exported model on 2 gloo processes; rnnkit imports the result', () => {
     const text = 'hihello hihello if you want you hihello if you want you '.repeat(4);
