@@ -1,4 +1,3 @@
-import { initBackend } from '@rnnkit/backend';
 import { charLMToLayersModel, charLMToSafetensors, type PortableCharLM } from '@rnnkit/trainer';
 import { findCheckpoint, readCheckpoint } from '../checkpoint-files.js';
 import { UsageError } from '../cli-error.js';
@@ -74,7 +73,6 @@ export async function exportCommand(args: string[], io: Io): Promise<number> {
       );
       written = await writeSafetensorsFiles(out, bytes, sidecar);
     } else {
-      await initBackend({ backend: 'cpu' });
       const files = await asInputError('Cannot export to tfjs-layers', () =>
         charLMToLayersModel(model),
       );
