@@ -3,11 +3,19 @@
 // project outside the workspace (tfjs from the registry), then run a Node ESM script on the
 // wasm backend and a Vite production build of a page that imports them.
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const PACKAGES = ['tokenizer', 'backend', 'cells', 'optim', 'trainer'];
@@ -43,6 +51,10 @@ describe('consumer project', () => {
     for (const name of PACKAGES) {
       run('npx', [...PNPM, 'pack', '--pack-destination', tarballs], join(ROOT, 'packages', name));
     }
+  });
+  // The project holds a full node_modules; RNNKIT_KEEP_TMP=1 keeps it for a look after a failure.
+  afterAll(() => {
+    if (!process.env.RNNKIT_KEEP_TMP) rmSync(project, { recursive: true, force: true });
   });
 
   it.each(PACKAGES)(

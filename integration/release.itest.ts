@@ -1,7 +1,7 @@
 // Release machinery: the API reference (TypeDoc over every package's public exports) builds,
 // and `changeset version` bumps every @rnnkit package in lock-step with a CHANGELOG each.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -38,5 +38,6 @@ describe('release', () => {
     expect(new Set(versions).size).toBe(1);
     expect(versions[0]).not.toBe('0.0.0');
     expect(existsSync(join(copy, 'apps', 'cli', 'CHANGELOG.md'))).toBe(false);
+    rmSync(copy, { recursive: true, force: true });
   });
 });

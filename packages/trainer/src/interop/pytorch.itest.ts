@@ -2,7 +2,7 @@
 // PyTorch (/usr/bin/python3) rebuilds the model with examples/pytorch and compares logits;
 // PyTorch-initialised and DDP-trained (torchrun, gloo, 2 processes) weights come back.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -77,7 +77,7 @@ describe('PyTorch round trip', () => {
   });
   afterAll(() => {
     console.log(`max |rnnkit - PyTorch| logits: ${JSON.stringify(agreement, null, 1)}`);
-    writeFileSync(join(dir, 'agreement.json'), JSON.stringify(agreement));
+    if (!process.env.RNNKIT_KEEP_TMP) rmSync(dir, { recursive: true, force: true });
   });
 
   const tokenizer = CharTokenizer.fromText('hihello', { order: 'first-seen' });
