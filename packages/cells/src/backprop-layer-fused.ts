@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayerGrads } from './backprop-layer.js';
+import { fastTranspose } from './fast-transpose.js';
 import { BACKWARD_KERNEL } from './fused-kernels.js';
 import { plainMatMul } from './plain-matmul.js';
 import type { CellType } from './recurrent.js';
@@ -46,7 +47,7 @@ export function backpropLayerFused(
   // dW = dG^T Y as (Y^T dG)^T: transposes Y [T*B, I] and the small [I, G*H] product instead
   // of dG [T*B, G*H], which is G times larger.
   const weightGrad = (dG: tf.Tensor2D, y: tf.Tensor2D) =>
-    tf.transpose(plainMatMul(tf.transpose(y) as tf.Tensor2D, dG)) as tf.Tensor2D;
+    fastTranspose(plainMatMul(fastTranspose(y) as tf.Tensor2D, dG)) as tf.Tensor2D;
   return {
     dx: plainMatMul(dGx, tape.weightIh), // [T*B, I]
     dh0,

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { createRng } from './create-rng.js';
+import { fastTranspose } from './fast-transpose.js';
 import { DEFAULT_SEED, type InitOptions } from './init-options.js';
 import { normal } from './normal.js';
 import { checkIds } from './one-hot.js';
@@ -72,7 +73,7 @@ export function embed(emb: Embedding, ids: tf.Tensor): tf.Tensor3D {
       gradFunc: (dy: tf.Tensor3D, saved: tf.Tensor[]) =>
         tf.tidy(() => {
           const dy2 = tf.reshape(dy, [batch * time, dim]) as tf.Tensor2D; // [B*T, D]
-          return plainMatMul(tf.transpose(saved[0] as tf.Tensor2D), dy2); // [V, D]
+          return plainMatMul(fastTranspose(saved[0] as tf.Tensor2D), dy2); // [V, D]
         }),
     };
   });

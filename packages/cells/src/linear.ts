@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { createRng } from './create-rng.js';
+import { fastTranspose } from './fast-transpose.js';
 import { glorotUniform } from './glorot-uniform.js';
 import { DEFAULT_SEED, type InitOptions } from './init-options.js';
 import { plainMatMul } from './plain-matmul.js';
@@ -81,7 +82,7 @@ export function applyLinear(lin: Linear, x: tf.Tensor): tf.Tensor {
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [xi, w, b, save] = args as [tf.Tensor, tf.Tensor2D, tf.Tensor1D, tf.GradSaveFunc];
     const x2 = tf.reshape(xi, [n, inF]) as tf.Tensor2D; // [N, in]
-    const y = tf.add(plainMatMul(x2, tf.transpose(w) as tf.Tensor2D), b); // [N, out]
+    const y = tf.add(plainMatMul(x2, fastTranspose(w) as tf.Tensor2D), b); // [N, out]
     save([x2, w]);
     return {
       value: tf.reshape(y, [...lead, outF]), // [..., out]
@@ -91,7 +92,7 @@ export function applyLinear(lin: Linear, x: tf.Tensor): tf.Tensor {
           const dy2 = tf.reshape(dy, [n, outF]) as tf.Tensor2D; // [N, out]
           return [
             tf.reshape(plainMatMul(dy2, ws), [...lead, inF]), // [..., in]
-            plainMatMul(tf.transpose(dy2) as tf.Tensor2D, xs), // [out, in]
+            plainMatMul(fastTranspose(dy2) as tf.Tensor2D, xs), // [out, in]
             tf.sum(dy2, 0), // [out]
           ];
         }),

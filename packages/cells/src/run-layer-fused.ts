@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { CellMath } from './cell-math.js';
+import { fastTranspose } from './fast-transpose.js';
 import { FORWARD_KERNEL } from './fused-kernels.js';
 import { plainMatMul } from './plain-matmul.js';
 import type { CellType } from './recurrent.js';
@@ -22,8 +23,8 @@ export function runLayerFused(
   const [time, batch, inSize] = x.shape;
   const hidden = h0.shape[1];
   const x2d = tf.reshape(x, [time * batch, inSize]) as tf.Tensor2D; // [T*B, I]
-  const wIhT = tf.transpose(w.weightIh) as tf.Tensor2D; // [I, G*H]
-  const wHhT = tf.transpose(w.weightHh) as tf.Tensor2D; // [H, G*H]
+  const wIhT = fastTranspose(w.weightIh) as tf.Tensor2D; // [I, G*H]
+  const wHhT = fastTranspose(w.weightHh) as tf.Tensor2D; // [H, G*H]
   const xp = tf.add(plainMatMul(x2d, wIhT), cell.inputBias(w.biasIh, w.biasHh)); // [T*B, G*H]
   const inputs: tf.NamedTensorMap = { xp, h0, wHhT };
   if (c0) inputs.c0 = c0;

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { backpropLayer, type LayerGrads } from './backprop-layer.js';
 import { backpropLayerFused } from './backprop-layer-fused.js';
 import { cellMath } from './cell-math.js';
+import { fastTranspose } from './fast-transpose.js';
 import { fusedBackend } from './fused-kernels.js';
 import { packTensors } from './pack-tensors.js';
 import type { Recurrent } from './recurrent.js';
@@ -44,7 +45,7 @@ export function sequenceOp(
     const h0s = tf.unstack(h0 as tf.Tensor3D) as tf.Tensor2D[];
     const c0s = c0 && (tf.unstack(c0) as tf.Tensor2D[]);
 
-    let input = tf.transpose(x as tf.Tensor3D, [1, 0, 2]); // [T, B, I]
+    let input = fastTranspose(x as tf.Tensor3D, [1, 0, 2]); // [T, B, I]
     const hLast: tf.Tensor2D[] = [];
     const cLast: tf.Tensor2D[] = [];
     const tapes = weights.map((w, l) => {
@@ -91,7 +92,7 @@ export function sequenceOp(
           dOut = tf.reshape(g.dx, [time, batch, tape.x.shape[1]]); // [T, B, I_l]
         }
         return [
-          tf.transpose(dOut, [1, 0, 2]), // [B, T, I]
+          fastTranspose(dOut, [1, 0, 2]), // [B, T, I]
           tf.stack(grads.map((g) => g.dh0)), // [L, B, H]
           ...(lstm ? [tf.stack(grads.map((g) => g.dc0 as tf.Tensor2D))] : []),
           ...grads.flatMap((g) => [g.dWeightIh, g.dWeightHh, g.dBiasIh, g.dBiasHh]),

@@ -35,3 +35,43 @@ export function sliceRows(x: tf.Tensor, begin: number, size: number): tf.Tensor 
   }
   return tf.engine().runKernel(ROWS_KERNEL, { x }, { begin, shape }) as tf.Tensor;
 }
+
+export const PAD_ROWS_KERNEL = 'RnnkitPadRows';
+
+/**
+ * `x` placed at rows `[begin, begin + x.shape[0])` of a zero tensor with `total` rows along
+ * axis 0: the gradient of {@link sliceRows}. A JS kernel on cpu and wasm (the cpu backend's
+ * generic pad maps every element's index), `tf.pad` elsewhere.
+ */
+export function padRows(x: tf.Tensor, begin: number, total: number): tf.Tensor {
+  const backendName = fusedBackend();
+  const size = x.shape[0] as number;
+  if (backendName == null || x.dtype !== 'float32') {
+    return tf.pad(x, [
+      [begin, total - begin - size],
+      ...x.shape.slice(1).map((): [number, number] => [0, 0]),
+    ]);
+  }
+  if (tf.getKernel(PAD_ROWS_KERNEL, backendName) == null) {
+    tf.registerKernel({
+      kernelName: PAD_ROWS_KERNEL,
+      backendName,
+      kernelFunc: ({ inputs, backend, attrs }) => {
+        const { x: input } = inputs as { x: tf.TensorInfo };
+        const { begin: b, total: n } = attrs as unknown as { begin: number; total: number };
+        const mem = kernelMemory(backendName, backend);
+        const row = input.shape.slice(1).reduce((p, q) => p * q, 1);
+        const out = mem.alloc([n, ...input.shape.slice(1)]);
+        const dst = mem.view(out);
+        const src = mem.view(input);
+        const rows = input.shape[0] as number;
+        // wasm's fresh memory is not zeroed; cpu's is, and filling it again is cheap.
+        dst.arr.fill(0, dst.off, dst.off + b * row);
+        dst.arr.fill(0, dst.off + (b + rows) * row, dst.off + n * row);
+        copy(src, { arr: dst.arr, off: dst.off + b * row }, rows * row);
+        return out;
+      },
+    });
+  }
+  return tf.engine().runKernel(PAD_ROWS_KERNEL, { x }, { begin, total }) as tf.Tensor;
+}

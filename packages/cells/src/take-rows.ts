@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { sliceRows } from './slice-rows.js';
+import { fastTranspose } from './fast-transpose.js';
+import { padRows, sliceRows } from './slice-rows.js';
 
 /**
  * Rows `[begin, begin + size)` of axis 0 of `packed`, optionally transposed by `perm`, with its
@@ -20,15 +21,9 @@ export function takeRows(
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const rows = sliceRows(args[0] as tf.Tensor3D, begin, size) as tf.Tensor3D; // [size, B, H]
     return {
-      value: (perm.every((p, i) => p === i) ? rows : tf.transpose(rows, perm)) as tf.Tensor3D,
+      value: (perm.every((p, i) => p === i) ? rows : fastTranspose(rows, perm)) as tf.Tensor3D,
       gradFunc: (dy: tf.Tensor3D) =>
-        tf.tidy(() =>
-          tf.pad(tf.transpose(dy, inverse), [
-            [begin, total - begin - size],
-            [0, 0],
-            [0, 0],
-          ]),
-        ),
+        tf.tidy(() => padRows(fastTranspose(dy, inverse), begin, total)),
     };
   });
   return op(packed);
