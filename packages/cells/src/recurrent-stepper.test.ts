@@ -6,10 +6,11 @@ import { createRecurrent } from './create-recurrent.js';
 import { disposeRecurrent } from './dispose-recurrent.js';
 import { createStepper } from './recurrent-stepper.js';
 import { runRecurrent } from './run-recurrent.js';
+import { BACKENDS } from './test-support/backends.js';
 
-describe('createStepper', () => {
+describe.each(BACKENDS)('createStepper on %s', (backend) => {
   beforeAll(async () => {
-    await initBackend({ backend: 'cpu' });
+    await initBackend({ backend });
   });
 
   it.each(['rnn', 'lstm', 'gru'] as const)('%s: matches runRecurrent on one-hot ids', (cell) => {
@@ -49,6 +50,7 @@ describe('createStepper', () => {
     const layer = rec.layers[0] as (typeof rec.layers)[number];
     layer.biasHh.assign(tf.onesLike(layer.biasHh));
     expect(stepper.stale()).toBe(true);
+    stepper.dispose();
     disposeRecurrent(rec);
   });
 });

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { FUSED_CELLS, GATES } from './fused-cells.js';
 import type { Buf } from './kernel-memory.js';
 import type { Recurrent, RecurrentState } from './recurrent.js';
+import { vectorProducts } from './vector-products.js';
 
 /** Batch-1 inference over a snapshot of the weights, in plain JS (see {@link createStepper}). */
 export interface RecurrentStepper {
@@ -12,13 +13,17 @@ export interface RecurrentStepper {
   setState(state?: RecurrentState): void;
   /** The state as new tensors `[L, 1, H]`; the caller disposes them. */
   getState(): RecurrentState;
-  /** True once any weight variable was assigned since the snapshot (rebuild the stepper). */
+  /** True once any weight variable was assigned since the snapshot, or the backend changed
+   *  (rebuild the stepper). */
   stale(): boolean;
+  /** Frees the weight copies held on the wasm heap (no-op on other backends). */
+  dispose(): void;
 }
 
 interface LayerSnapshot {
-  wIhT: Float32Array; // [I, G*H]
-  wHhT: Float32Array; // [H, G*H]
+  wIhT: Float32Array; // [I, G*H], rows read directly for one-hot inputs
+  byWIh: (x: Float32Array, out: Float32Array) => void; // x W_ih^T
+  byWHh: (x: Float32Array, out: Float32Array) => void; // h W_hh^T
   inputBias: Float32Array; // [G*H]
   biasHh: Float32Array; // [G*H]
   h: Float32Array; // [H]
@@ -27,8 +32,10 @@ interface LayerSnapshot {
 
 /**
  * A fast path for sampling: the network's weights read back once, transposed, and each step
- * computed in JS with no tfjs op at all (at batch 1 a step is ~200k multiply-adds; tfjs's
- * per-op dispatch would cost more than the arithmetic). The snapshot is keyed on the weight
+ * computed with no tfjs op at all (at batch 1 a step is ~200k multiply-adds; tfjs's per-op
+ * dispatch would cost more than the arithmetic): the products by direct calls of the wasm
+ * backend's XNNPACK matMul on wasm (call `dispose` to free its copy of the weights), else
+ * in JS; the cell's arithmetic as one fused JS pass. The snapshot is keyed on the weight
  * variables' data identity (`assign` gives a variable new data), so {@link stale} tells when
  * training has moved the weights on.
  *
@@ -46,12 +53,17 @@ export function createStepper(rec: Recurrent): RecurrentStepper {
   const dataIds = rec.layers.flatMap((l) =>
     [l.weightIh, l.weightHh, l.biasIh, l.biasHh].map((v) => v.dataId),
   );
+  const backend = tf.backend();
+  const products = vectorProducts();
   const layers: LayerSnapshot[] = rec.layers.map((l) => {
     const bih = l.biasIh.dataSync() as Float32Array;
     const bhh = l.biasHh.dataSync() as Float32Array;
+    const inSize = l.weightIh.shape[1] as number;
+    const wIhT = transpose(l.weightIh.dataSync() as Float32Array, GH, inSize);
     return {
-      wIhT: transpose(l.weightIh.dataSync() as Float32Array, GH, l.weightIh.shape[1] as number),
-      wHhT: transpose(l.weightHh.dataSync() as Float32Array, GH, H),
+      wIhT,
+      byWIh: products.by(wIhT, inSize, GH),
+      byWHh: products.by(transpose(l.weightHh.dataSync() as Float32Array, GH, H), H, GH),
       inputBias:
         cell === 'gru' ? Float32Array.from(bih) : bih.map((b, i) => b + (bhh[i] as number)),
       biasHh: Float32Array.from(bhh),
@@ -66,16 +78,15 @@ export function createStepper(rec: Recurrent): RecurrentStepper {
   const hNext = new Float32Array(H);
   const cNext = new Float32Array(H);
   const out = new Float32Array(H);
-  const acc = new Float64Array(GH);
 
   return {
     step(input) {
       let x: Float32Array | number = input;
       for (const l of layers) {
         if (typeof x === 'number') xp.set(l.wIhT.subarray(x * GH, (x + 1) * GH));
-        else matVec(x, l.wIhT, GH, xp, acc);
+        else l.byWIh(x, xp);
         for (let j = 0; j < GH; j++) xp[j] = (xp[j] as number) + (l.inputBias[j] as number);
-        matVec(l.h, l.wHhT, GH, mm, acc);
+        l.byWHh(l.h, mm);
         fused.forward({
           batch: 1,
           hidden: H,
@@ -117,8 +128,9 @@ export function createStepper(rec: Recurrent): RecurrentStepper {
     },
     stale() {
       const now = rec.layers.flatMap((l) => [l.weightIh, l.weightHh, l.biasIh, l.biasHh]);
-      return now.some((v, i) => v.dataId !== dataIds[i]);
+      return tf.backend() !== backend || now.some((v, i) => v.dataId !== dataIds[i]);
     },
+    dispose: () => products.dispose(),
   };
 }
 
@@ -128,50 +140,4 @@ function transpose(a: Float32Array, rows: number, cols: number): Float32Array {
   for (let r = 0; r < rows; r++)
     for (let c = 0; c < cols; c++) t[c * rows + r] = a[r * cols + c] as number;
   return t;
-}
-
-/**
- * `out = x · wT` for `wT [len(x), n]`, float64 sums as tfjs's kernels. Eight rows of wT per
- * pass over the sums: an eighth of the loads and stores of the naive loop (~1.7 GFLOP/s).
- */
-function matVec(
-  x: Float32Array,
-  wT: Float32Array,
-  n: number,
-  out: Float32Array,
-  acc: Float64Array,
-): void {
-  acc.fill(0);
-  const len = x.length;
-  let k = 0;
-  for (; k + 8 <= len; k += 8) {
-    const v0 = x[k] as number;
-    const v1 = x[k + 1] as number;
-    const v2 = x[k + 2] as number;
-    const v3 = x[k + 3] as number;
-    const v4 = x[k + 4] as number;
-    const v5 = x[k + 5] as number;
-    const v6 = x[k + 6] as number;
-    const v7 = x[k + 7] as number;
-    const r0 = k * n;
-    for (let j = 0; j < n; j++) {
-      const r = r0 + j;
-      acc[j] =
-        (acc[j] as number) +
-        v0 * (wT[r] as number) +
-        v1 * (wT[r + n] as number) +
-        v2 * (wT[r + 2 * n] as number) +
-        v3 * (wT[r + 3 * n] as number) +
-        v4 * (wT[r + 4 * n] as number) +
-        v5 * (wT[r + 5 * n] as number) +
-        v6 * (wT[r + 6 * n] as number) +
-        v7 * (wT[r + 7 * n] as number);
-    }
-  }
-  for (; k < len; k++) {
-    const v = x[k] as number;
-    const row = k * n;
-    for (let j = 0; j < n; j++) acc[j] = (acc[j] as number) + v * (wT[row + j] as number);
-  }
-  out.set(acc);
 }

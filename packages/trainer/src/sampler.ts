@@ -21,7 +21,7 @@ export interface Sampler {
   next(): number;
   /** Forgets the state and the prime. */
   reset(): void;
-  /** Frees the sampler's tensors; the model is untouched. */
+  /** Frees the sampler's copy of the weights (wasm heap); the model is untouched. */
   dispose(): void;
 }
 
@@ -55,6 +55,7 @@ export function createSampler(model: CharLM, options: SamplerOptions = {}): Samp
   const current = (): FastModel => {
     if (fast != null && !fast.stale()) return fast;
     const state = fast && started ? fast.stepper.getState() : undefined;
+    fast?.stepper.dispose();
     fast = snapshot(model);
     if (state) {
       fast.stepper.setState(state);
@@ -99,6 +100,7 @@ export function createSampler(model: CharLM, options: SamplerOptions = {}): Samp
     },
     dispose() {
       this.reset();
+      fast?.stepper.dispose();
       fast = undefined;
     },
   };
