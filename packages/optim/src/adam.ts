@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { booleanOption, checkKnownKeys, numberOption } from './check-options.js';
+import { fusedAdamStep } from './fused-adam.js';
 import type { Optimizer } from './optimizer.js';
 import { createSlotOptimizer } from './slot-optimizer.js';
 import type { UpdateRule } from './update-rule.js';
@@ -43,13 +44,16 @@ const rule: UpdateRule<AdamConfig> = {
     // Both forms are p -= a · m / (s·sqrt(v) + eps):
     //   tfjs/PyTorch  a = lr / bc1,            s = 1 / sqrt(bc2)   (= m̂ / (sqrt(v̂) + eps))
     //   epsilon hat   a = lr·sqrt(bc2) / bc1,  s = 1               (TF/Keras, TF1 AdamOptimizer)
-    const a = tf.scalar(
-      c.epsilonHat ? (c.learningRate * Math.sqrt(bc2)) / bc1 : c.learningRate / bc1,
-    );
-    const s = tf.scalar(c.epsilonHat ? 1 : 1 / Math.sqrt(bc2));
+    const aValue = c.epsilonHat ? (c.learningRate * Math.sqrt(bc2)) / bc1 : c.learningRate / bc1;
+    const sValue = c.epsilonHat ? 1 : 1 / Math.sqrt(bc2);
+    // On cpu and wasm one fused kernel per parameter (constants in float64); else the ops.
+    const constants = { a: aValue, s: sValue, beta1: c.beta1, beta2: c.beta2, epsilon: c.epsilon };
+    const [a, s] = [tf.scalar(aValue), tf.scalar(sValue)];
     const [b1, b2, eps] = [tf.scalar(c.beta1), tf.scalar(c.beta2), tf.scalar(c.epsilon)];
     const [k1, k2] = [tf.scalar(1 - c.beta1), tf.scalar(1 - c.beta2)];
     return (p, g, { m, v }) => {
+      const fused = fusedAdamStep(p, g, m as tf.Tensor, v as tf.Tensor, constants);
+      if (fused) return { param: fused.param, slots: { m: fused.m, v: fused.v } };
       const m1 = tf.add(tf.mul(b1, m as tf.Tensor), tf.mul(k1, g)); // m = b1·m + (1-b1)·g
       // v = b2·v + (1-b2)·g²
       const v1 = tf.add(tf.mul(b2, v as tf.Tensor), tf.mul(k2, tf.square(g)));
