@@ -5,6 +5,7 @@ import { BACKWARD_KERNEL } from './fused-kernels.js';
 import { plainMatMul } from './plain-matmul.js';
 import type { CellType } from './recurrent.js';
 import type { LayerTape } from './run-layer.js';
+import { sliceRows } from './slice-rows.js';
 
 /**
  * `backpropLayer` on a backend with rnnkit's fused kernels: the per-step recurrence as one
@@ -14,6 +15,9 @@ import type { LayerTape } from './run-layer.js';
  *     dW_ih = dG_x^T X      db_ih = Σ dG_x      dX = dG_x W_ih
  *     dW_hh = dG_h^T H_prev db_hh = Σ dG_h
  */
+/** Rows per weight-gradient matMul (T*B = 2048 at batch 32, sequence 64). */
+const CHUNK_ROWS = 4096;
+
 export function backpropLayerFused(
   cellType: CellType,
   tape: LayerTape,
@@ -21,6 +25,7 @@ export function backpropLayerFused(
   dhLast: tf.Tensor2D, // [B, H]
   dcLast: tf.Tensor2D | undefined,
   on: tf.Tensor1D | undefined, // [T*B]
+  chunkRows = CHUNK_ROWS,
 ): LayerGrads {
   const [batch, hidden] = dhLast.shape;
   const time = dOut.shape[0] / batch;
@@ -46,8 +51,19 @@ export function backpropLayerFused(
   const [dBiasIh, dBiasHh] = res.slice(-2) as tf.Tensor[] as [tf.Tensor1D, tf.Tensor1D];
   // dW = dG^T Y as (Y^T dG)^T: transposes Y [T*B, I] and the small [I, G*H] product instead
   // of dG [T*B, G*H], which is G times larger.
-  const weightGrad = (dG: tf.Tensor2D, y: tf.Tensor2D) =>
-    fastTranspose(plainMatMul(fastTranspose(y) as tf.Tensor2D, dG)) as tf.Tensor2D;
+  const weightGrad = (dG: tf.Tensor2D, y: tf.Tensor2D) => {
+    // Summed over chunks of rows: the right operand (dG) is repacked per matMul, and packing
+    // a few MB at a time stays in cache where one pack of a long sequence's dG would not.
+    const rows = y.shape[0];
+    let sum: tf.Tensor2D | undefined;
+    for (let r = 0; r < rows; r += chunkRows) {
+      const n = Math.min(chunkRows, rows - r);
+      const [yc, dc] = n === rows ? [y, dG] : [sliceRows(y, r, n), sliceRows(dG, r, n)];
+      const part = plainMatMul(fastTranspose(yc) as tf.Tensor2D, dc as tf.Tensor2D);
+      sum = sum ? (tf.add(sum, part) as tf.Tensor2D) : part;
+    }
+    return fastTranspose(sum as tf.Tensor2D);
+  };
   return {
     dx: plainMatMul(dGx, tape.weightIh), // [T*B, I]
     dh0,
