@@ -58,9 +58,14 @@ export function backpropLayerFused(
     let sum: tf.Tensor2D | undefined;
     for (let r = 0; r < rows; r += chunkRows) {
       const n = Math.min(chunkRows, rows - r);
-      const [yc, dc] = n === rows ? [y, dG] : [sliceRows(y, r, n), sliceRows(dG, r, n)];
-      const part = plainMatMul(fastTranspose(yc) as tf.Tensor2D, dc as tf.Tensor2D);
-      sum = sum ? (tf.add(sum, part) as tf.Tensor2D) : part;
+      // Each chunk's copies are freed before the next: extra memory stays O(chunk).
+      const next = tf.tidy(() => {
+        const [yc, dc] = n === rows ? [y, dG] : [sliceRows(y, r, n), sliceRows(dG, r, n)];
+        const part = plainMatMul(fastTranspose(yc) as tf.Tensor2D, dc as tf.Tensor2D);
+        return sum ? (tf.add(sum, part) as tf.Tensor2D) : part;
+      });
+      sum?.dispose();
+      sum = next;
     }
     return fastTranspose(sum as tf.Tensor2D);
   };
