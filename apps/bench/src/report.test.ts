@@ -1,6 +1,6 @@
 // The bench's table: every configuration of issue 3, ratios, skipped rows named, flat memory.
 import { describe, expect, it } from 'vitest';
-import { CONFIGS, layersStepSeconds } from './configs.js';
+import { type BenchConfig, CONFIGS, layersStepSeconds } from './configs.js';
 import type { Measurement } from './measure.js';
 import { formatTable } from './report.js';
 
@@ -32,7 +32,7 @@ describe('bench report', () => {
   });
 
   it('prints ratios, skipped rows with their reason, and whether memory stayed flat', () => {
-    const [train, long] = [CONFIGS[0], CONFIGS[4]] as const;
+    const [train, long] = [CONFIGS[0], CONFIGS[4]] as [BenchConfig, BenchConfig];
     const table = formatTable([
       {
         backend: 'wasm',
