@@ -6,10 +6,10 @@ import {
   type RecurrentState,
   runRecurrent,
 } from '@rnnkit/cells';
-import { clipByGlobalNorm, globalNorm, type Optimizer, sequenceLoss } from '@rnnkit/optim';
+import { type Optimizer, sequenceLoss } from '@rnnkit/optim';
 import * as tf from '@tensorflow/tfjs-core';
 import { type CharLM, charLMParams } from './char-lm.js';
-import { tidyResult } from './tidy-result.js';
+import { minimize } from './minimize-step.js';
 import type { TrainStepOptions, TrainStepResult } from './train-step.js';
 
 export interface DropoutStepOptions extends TrainStepOptions {
@@ -61,10 +61,12 @@ export function dropoutTrainStep(
       options.random() < keep ? 1 / keep : 0,
     ),
   );
-  return tidyResult(() => {
-    const hs: tf.Tensor3D[] = [];
-    const cs: tf.Tensor3D[] = [];
-    const { value: loss, grads } = tf.variableGrads(() => {
+  const hs: tf.Tensor3D[] = [];
+  const cs: tf.Tensor3D[] = [];
+  const { loss, gradNorm } = minimize(
+    params,
+    optimizer,
+    () => {
       let seq = model.embedding ? embed(model.embedding, x) : oneHot(x, model.config.vocabSize);
       for (let l = 0; l < numLayers; l++) {
         const layer: Recurrent = {
@@ -80,27 +82,15 @@ export function dropoutTrainStep(
           ? (applyMask(run.outputs, tf.tensor3d(mask, [B, T, hiddenSize])) as tf.Tensor3D)
           : run.outputs;
       }
-      return sequenceLoss(
-        applyLinear(model.fc, seq) as tf.Tensor3D,
-        y,
-        options.weights,
-      ) as tf.Scalar;
-    }, Object.values(params));
-    const named: Record<string, tf.Tensor> = {};
-    for (const [name, v] of Object.entries(params)) named[name] = grads[v.name] as tf.Tensor;
-    let gradNorm: tf.Scalar;
-    let update = named;
-    if (options.clipNorm != null) {
-      ({ clipped: update, globalNorm: gradNorm } = clipByGlobalNorm(named, options.clipNorm));
-    } else {
-      gradNorm = globalNorm(named);
-    }
-    optimizer.applyGradients(params, update);
-    const h = tf.concat(hs, 0) as tf.Tensor3D; // [L, B, H]
-    const c = cs.length > 0 ? (tf.concat(cs, 0) as tf.Tensor3D) : undefined;
-    tf.dispose([...hs, ...cs]); // kept out of the tape's scope above, so freed by hand
-    return { loss, gradNorm, state: c ? { h, c } : { h } };
-  });
+      const logits = applyLinear(model.fc, seq) as tf.Tensor3D; // [B, T, V]
+      return sequenceLoss(logits, y, options.weights) as tf.Scalar;
+    },
+    options,
+  );
+  const h = tf.concat(hs, 0) as tf.Tensor3D; // [L, B, H]
+  const c = cs.length > 0 ? (tf.concat(cs, 0) as tf.Tensor3D) : undefined;
+  tf.dispose([...hs, ...cs]); // kept past the tape's scope above, so freed by hand
+  return { loss, gradNorm, state: c ? { h, c } : { h } };
 }
 
 function layerState(s: RecurrentState, l: number): RecurrentState {

@@ -39,7 +39,8 @@ export {
   SIDECAR_VERSION,
   sidecarPath,
 } from './interop/safetensors-char-lm.js';
-export { minimizeStep } from './minimize-step.js';
+export type { MinimizeResult } from './minimize-step.js';
+export { minimize, minimizeStep } from './minimize-step.js';
 export { predict } from './predict.js';
 export type { ResumeOptions } from './resume-trainer.js';
 export { resumeTrainer } from './resume-trainer.js';

@@ -1,8 +1,8 @@
 import type { RecurrentState } from '@rnnkit/cells';
-import { clipByGlobalNorm, globalNorm, type Optimizer, sequenceLoss } from '@rnnkit/optim';
+import { type Optimizer, sequenceLoss } from '@rnnkit/optim';
 import * as tf from '@tensorflow/tfjs-core';
 import { type CharLM, charLMLogits, charLMParams } from './char-lm.js';
-import { tidyResult } from './tidy-result.js';
+import { minimize } from './minimize-step.js';
 
 export interface TrainStepOptions {
   /** Clip the gradients to this global norm; no clipping when omitted. */
@@ -41,27 +41,18 @@ export function trainStep(
   y: tf.Tensor2D, // [B, T] int32 targets
   options: TrainStepOptions = {},
 ): TrainStepResult {
-  const params = charLMParams(model);
-  return tidyResult(() => {
-    let state: RecurrentState | undefined;
-    const { value: loss, grads } = tf.variableGrads(() => {
+  let state: RecurrentState | undefined;
+  const { loss, gradNorm } = minimize(
+    charLMParams(model),
+    optimizer,
+    () => {
       const out = charLMLogits(model, x, options.initialState);
-      state = { h: tf.keep(out.state.h), c: out.state.c ? tf.keep(out.state.c) : undefined };
+      state = out.state.c
+        ? { h: tf.keep(out.state.h), c: tf.keep(out.state.c) }
+        : { h: tf.keep(out.state.h) };
       return sequenceLoss(out.logits, y, options.weights) as tf.Scalar;
-    }, Object.values(params));
-    const named: Record<string, tf.Tensor> = {};
-    for (const [name, v] of Object.entries(params)) named[name] = grads[v.name] as tf.Tensor;
-    let gradNorm: tf.Scalar;
-    let update = named;
-    if (options.clipNorm != null) {
-      const clipped = clipByGlobalNorm(named, options.clipNorm);
-      gradNorm = clipped.globalNorm;
-      update = clipped.clipped;
-    } else {
-      gradNorm = globalNorm(named);
-    }
-    optimizer.applyGradients(params, update);
-    const final = state as RecurrentState;
-    return { loss, gradNorm, state: final.c ? { h: final.h, c: final.c } : { h: final.h } };
-  });
+    },
+    options,
+  );
+  return { loss, gradNorm, state: state as RecurrentState };
 }
