@@ -7,37 +7,6 @@ import { choiceOption, intOption } from '../options.js';
 
 type Values = Record<string, string | boolean | undefined>;
 
-/** Every `rnnkit train` option that takes a value, as parseArgs wants them. */
-export const TRAIN_FLAGS = Object.fromEntries(
-  [
-    'cell',
-    'hidden',
-    'layers',
-    'dropout',
-    'batch',
-    'seq-length',
-    'lr',
-    'optimizer',
-    'schedule',
-    'lr-decay',
-    'lr-decay-every',
-    'lr-decay-after',
-    'warmup',
-    'min-lr',
-    'clip',
-    'steps',
-    'epochs',
-    'eval-every',
-    'checkpoint-dir',
-    'backend',
-    'seed',
-    'val-fraction',
-    'resume',
-    'sample-length',
-    'log-every',
-  ].map((name) => [name, { type: 'string' as const }]),
-);
-
 /** Options a resumed run takes from its checkpoint: giving them again is a mistake. */
 const FIXED_BY_CHECKPOINT = [
   'cell',
@@ -58,6 +27,21 @@ const FIXED_BY_CHECKPOINT = [
   'seed',
   'val-fraction',
 ];
+
+/** Every `rnnkit train` option that takes a value, as parseArgs wants them. */
+export const TRAIN_FLAGS = Object.fromEntries(
+  [
+    ...FIXED_BY_CHECKPOINT,
+    'steps',
+    'epochs',
+    'eval-every',
+    'checkpoint-dir',
+    'backend',
+    'resume',
+    'sample-length',
+    'log-every',
+  ].map((name) => [name, { type: 'string' as const }]),
+);
 
 const MAX = 1_000_000_000;
 
