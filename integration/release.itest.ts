@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
-const PACKAGES = ['tokenizer', 'backend', 'cells', 'optim', 'trainer'];
+const PACKAGES = ['core', 'tokenizer', 'backend', 'cells', 'optim', 'trainer'];
 const bin = (name: string) => join(ROOT, 'node_modules', '.bin', name);
 
 describe('release', () => {

@@ -208,7 +208,7 @@ const CASES: [string, string[], number, RegExp][] = [
     'prime with unknown characters',
     ['sample', 'base', '--prime', 'the ZOO', '--backend', 'cpu'],
     1,
-    /The prime has "Z" \(U\+005A\) at index 4.*--skip-unknown/,
+    /The prime has 'Z' \(U\+005A\) at index 4.*--skip-unknown/,
   ],
   [
     'zero temperature',

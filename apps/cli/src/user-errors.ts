@@ -1,18 +1,12 @@
+import { RnnkitError } from '@rnnkit/core';
+import { UsageError } from './cli-error.js';
 import type { Io } from './io.js';
 
-/** Errors a user's input causes: printed as one line, exit code 1, no stack trace. */
-const USER_ERRORS = new Set([
-  'InputError',
-  'CheckpointError',
-  'TrainingDataError',
-  'TrainingDivergedError',
-  'ConfigError',
-  'OptionError',
-  'UnknownCharacterError',
-  'BackendError',
-]);
-
-/** Runs a command, turning the named user errors into a one-line message and exit code 1. */
+/**
+ * Runs a command, turning an error the user's input caused (any `RnnkitError` marked
+ * `userError`) into a one-line message and exit code 1. A `UsageError` passes through, so the
+ * CLI prints it with its hint and exit code 2; anything else is a bug and keeps its stack.
+ */
 export async function reportUserErrors(
   command: string,
   io: Io,
@@ -21,10 +15,15 @@ export async function reportUserErrors(
   try {
     return await run();
   } catch (error) {
-    if (error instanceof Error && USER_ERRORS.has(error.name)) {
+    if (isUserError(error) && !(error instanceof UsageError)) {
       io.err(`rnnkit ${command}: ${error.message.replace(/\s*\n\s*/g, ' ')}\n`);
       return 1;
     }
     throw error;
   }
+}
+
+/** An error the user fixes by changing their input, not a bug in rnnkit. */
+export function isUserError(error: unknown): error is RnnkitError {
+  return error instanceof RnnkitError && error.userError;
 }

@@ -1,12 +1,12 @@
 // Long sequences sum their weight gradients over chunks of rows: the sum must not depend on
 // the chunking.
 import { initBackend } from '@rnnkit/backend';
+import { createRng } from '@rnnkit/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { backpropLayerFused } from './backprop-layer-fused.js';
 import { cellMath } from './cell-math.js';
 import { createRecurrent } from './create-recurrent.js';
-import { createRng } from './create-rng.js';
 import { disposeRecurrent } from './dispose-recurrent.js';
 import { runLayerFused } from './run-layer-fused.js';
 import { BACKENDS, randomTensor } from './test-support/backends.js';

@@ -1,12 +1,12 @@
 // Wrong shapes are caught before any tfjs op runs, with messages that say what was expected.
 import { initBackend } from '@rnnkit/backend';
+import { ShapeError } from '@rnnkit/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRecurrent } from './create-recurrent.js';
 import { disposeRecurrent } from './dispose-recurrent.js';
 import type { Recurrent } from './recurrent.js';
 import { runRecurrent } from './run-recurrent.js';
-import { ShapeError } from './shape-error.js';
 import { stepRecurrent } from './step-recurrent.js';
 import { BACKENDS } from './test-support/backends.js';
 import { zeroState } from './zero-state.js';

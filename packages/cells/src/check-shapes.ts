@@ -1,6 +1,6 @@
+import { ShapeError } from '@rnnkit/core';
 import type * as tf from '@tensorflow/tfjs-core';
 import type { Recurrent, RecurrentState } from './recurrent.js';
-import { ShapeError } from './shape-error.js';
 
 const show = (shape: readonly number[]): string => `[${shape.join(', ')}]`;
 

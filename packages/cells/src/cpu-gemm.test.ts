@@ -1,7 +1,8 @@
 // The JS matMuls behind rnnkit's cpu kernel and its sparse path, against a float64 reference.
+
+import { createRng } from '@rnnkit/core';
 import { describe, expect, it } from 'vitest';
 import { cpuGemm, isSparse, sparseGemm } from './cpu-gemm.js';
-import { createRng } from './create-rng.js';
 
 function reference(a: Float32Array, b: Float32Array, m: number, k: number, n: number) {
   const c = new Float64Array(m * n);

@@ -1,4 +1,4 @@
-import { createRng } from './create-rng.js';
+import { createRng } from '@rnnkit/core';
 import { glorotUniform } from './glorot-uniform.js';
 import { DEFAULT_SEED, type InitOptions } from './init-options.js';
 import { orthogonal } from './orthogonal.js';

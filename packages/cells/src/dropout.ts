@@ -1,11 +1,16 @@
+import { dropoutMask, ShapeError } from '@rnnkit/core';
 import * as tf from '@tensorflow/tfjs-core';
-import { ShapeError } from './shape-error.js';
 
 export interface DropoutOptions {
   /** Fraction of units to zero, in [0, 1). 0 returns `x` unchanged. */
   rate: number;
   /** Uniform [0, 1) source, e.g. `createRng(seed)`: a seed fixes every mask of a run. */
-  rng: () => number;
+  rng?: () => number;
+  /**
+   * A mask drawn earlier with `dropoutMask` (noiseShape's size), instead of `rng`: a training
+   * step that may run its forward pass more than once draws its masks first.
+   */
+  mask?: Float32Array;
   /**
    * Shape of the mask, broadcast against `x` (Keras `noise_shape`): a 1 shares one draw along
    * that axis. `[B, 1, F]` on a `[B, T, F]` sequence is variational dropout (Gal & Ghahramani):
@@ -46,8 +51,13 @@ export function dropout(x: tf.Tensor, options: DropoutOptions): tf.Tensor {
     );
   }
   const n = shape.reduce((a, b) => a * b, 1);
-  const scale = 1 / (1 - rate);
-  const keep = Float32Array.from({ length: n }, () => (rng() >= rate ? scale : 0));
+  if (options.mask != null && options.mask.length !== n) {
+    throw new ShapeError(`dropout: mask has ${options.mask.length} values, noiseShape needs ${n}.`);
+  }
+  if (options.mask == null && rng == null) {
+    throw new ShapeError('dropout: give `rng` (e.g. createRng(seed)) or a drawn `mask`.');
+  }
+  const keep = options.mask ?? dropoutMask(n, rate, rng as () => number);
   // The mask tensor is made where it is used: one made out here would be gone by backprop.
   const times = (t: tf.Tensor) => tf.tidy(() => tf.mul(t, tf.tensor(keep, shape, 'float32')));
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => ({

@@ -1,12 +1,11 @@
 // oneHot and embed: lookups as one-hot matMuls, with a gradient that works on wasm.
 import { initBackend } from '@rnnkit/backend';
+import { createRng, ShapeError } from '@rnnkit/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { expectClose } from '../../../fixtures/reference.js';
-import { createRng } from './create-rng.js';
 import { createEmbedding, embed } from './embedding.js';
 import { oneHot } from './one-hot.js';
-import { ShapeError } from './shape-error.js';
 import { BACKENDS, randomTensor } from './test-support/backends.js';
 
 const TOL = { atol: 1e-6, rtol: 1e-5 };

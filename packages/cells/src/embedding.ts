@@ -1,5 +1,5 @@
+import { createRng } from '@rnnkit/core';
 import * as tf from '@tensorflow/tfjs-core';
-import { createRng } from './create-rng.js';
 import { fastTranspose } from './fast-transpose.js';
 import { DEFAULT_SEED, type InitOptions } from './init-options.js';
 import { normal } from './normal.js';

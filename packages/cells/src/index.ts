@@ -1,3 +1,4 @@
+export { createRng, ShapeError } from '@rnnkit/core';
 export type {
   Bidirectional,
   BidirectionalConfig,
@@ -12,7 +13,6 @@ export {
   mergedSize,
 } from './bidirectional.js';
 export { createRecurrent } from './create-recurrent.js';
-export { createRng } from './create-rng.js';
 export { disposeRecurrent } from './dispose-recurrent.js';
 export type { DropoutOptions } from './dropout.js';
 export { dropout } from './dropout.js';
@@ -27,7 +27,13 @@ export { loadRecurrentKerasWeights, recurrentKerasWeights } from './keras-weight
 export { lengthMask } from './length-mask.js';
 export type { Linear } from './linear.js';
 export { applyLinear, createLinear } from './linear.js';
-export type { NamedArray, NamedArrays, NestedArray, WeightDict } from './named-arrays.js';
+export {
+  type NamedArray,
+  type NamedArrays,
+  type NestedArray,
+  transposeNamedArray,
+  type WeightDict,
+} from './named-arrays.js';
 export { oneHot } from './one-hot.js';
 export { orthogonal } from './orthogonal.js';
 export { loadParamsStateDict, paramsStateDict } from './params-state-dict.js';
@@ -43,7 +49,7 @@ export type {
   RecurrentLayer,
   RecurrentState,
 } from './recurrent.js';
-export { gateCount } from './recurrent.js';
+export { CELL_TYPES, gateCount, isCellType } from './recurrent.js';
 export { recurrentParams } from './recurrent-params.js';
 export { loadRecurrentStateDict, recurrentStateDict } from './recurrent-state-dict.js';
 export type { RecurrentStepper } from './recurrent-stepper.js';
@@ -58,7 +64,6 @@ export { runVariational } from './run-variational.js';
 export type { SafetensorsDtype } from './safetensors-dtype.js';
 export type { SafetensorsErrorCode } from './safetensors-error.js';
 export { SafetensorsError } from './safetensors-error.js';
-export { ShapeError } from './shape-error.js';
 export { stepRecurrent } from './step-recurrent.js';
 export { uniform } from './uniform.js';
 export { WeightFormatError } from './weight-format-error.js';

@@ -1,8 +1,8 @@
 // Seeded initialisers: deterministic, within their bounds, orthogonal where promised.
 import { initBackend } from '@rnnkit/backend';
+import { createRng } from '@rnnkit/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createRecurrent } from './create-recurrent.js';
-import { createRng } from './create-rng.js';
 import { disposeRecurrent } from './dispose-recurrent.js';
 import { createEmbedding } from './embedding.js';
 import { glorotUniform } from './glorot-uniform.js';

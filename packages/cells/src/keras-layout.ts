@@ -1,5 +1,6 @@
+import { transposeMatrix } from '@rnnkit/core';
 import { KerasLayoutError } from './keras-layout-error.js';
-import type { NamedArray, NamedArrays } from './named-arrays.js';
+import { type NamedArray, type NamedArrays, transposeNamedArray } from './named-arrays.js';
 import { type CellType, gateCount, type RecurrentConfig } from './recurrent.js';
 
 /**
@@ -63,8 +64,14 @@ export function stateDictToKeras(
       bias = { shape: [3 * h], data: reorder(sum, h, order) };
     }
     out.push({
-      kernel: transpose(reorder(wih.data, h * (wih.shape[1] ?? 0), order), wih.shape),
-      recurrentKernel: transpose(reorder(whh.data, h * h, order), whh.shape),
+      kernel: transposeNamedArray({
+        shape: wih.shape,
+        data: reorder(wih.data, h * (wih.shape[1] ?? 0), order),
+      }),
+      recurrentKernel: transposeNamedArray({
+        shape: whh.shape,
+        data: reorder(whh.data, h * h, order),
+      }),
       bias,
     });
   }
@@ -98,14 +105,14 @@ export function kerasToStateDict(
     expectShape(layer.kernel, [inSize, g * h], `layer ${l} kernel`, cell);
     expectShape(layer.recurrentKernel, [h, g * h], `layer ${l} recurrent kernel`, cell);
     expectShape(layer.bias, twoBias ? [2, 3 * h] : [g * h], `layer ${l} bias`, cell);
-    const whh = reorder(transpose(layer.recurrentKernel.data, [h, g * h]).data, h * h, order);
+    const whh = reorder(transposeMatrix(layer.recurrentKernel.data, h, g * h), h * h, order);
     if (cell === 'gru' && gru === 'reset-before') {
       checkResetBefore(l, h, whh.subarray(2 * h * h), new Float32Array(h), 'recurrent kernel');
     }
     const b = layer.bias.data;
     dict[`weight_ih_l${l}`] = {
       shape: [g * h, inSize],
-      data: reorder(transpose(layer.kernel.data, [inSize, g * h]).data, h * inSize, order),
+      data: reorder(transposeMatrix(layer.kernel.data, inSize, g * h), h * inSize, order),
     };
     dict[`weight_hh_l${l}`] = { shape: [g * h, h], data: whh };
     dict[`bias_ih_l${l}`] = { shape: [g * h], data: reorder(b.slice(0, g * h), h, order) };
@@ -115,15 +122,6 @@ export function kerasToStateDict(
     };
   });
   return dict;
-}
-
-/** Transposes a row-major `[rows, cols]` matrix. */
-function transpose(data: Float32Array, shape: readonly number[]): NamedArray {
-  const [rows = 0, cols = 0] = shape;
-  const out = new Float32Array(rows * cols);
-  for (let r = 0; r < rows; r++)
-    for (let c = 0; c < cols; c++) out[c * rows + r] = data[r * cols + c] as number;
-  return { shape: [cols, rows], data: out };
 }
 
 /** Reorders consecutive blocks of `block` values (gate blocks along the first axis). */

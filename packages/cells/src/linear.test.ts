@@ -1,11 +1,10 @@
 // applyLinear against a direct computation, forward and gradient, on any leading shape.
 import { initBackend } from '@rnnkit/backend';
+import { createRng, ShapeError } from '@rnnkit/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { expectClose } from '../../../fixtures/reference.js';
-import { createRng } from './create-rng.js';
 import { applyLinear, createLinear } from './linear.js';
-import { ShapeError } from './shape-error.js';
 import { BACKENDS, randomTensor } from './test-support/backends.js';
 
 const TOL = { atol: 1e-6, rtol: 1e-5 };

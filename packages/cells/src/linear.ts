@@ -1,10 +1,9 @@
+import { createRng, ShapeError } from '@rnnkit/core';
 import * as tf from '@tensorflow/tfjs-core';
-import { createRng } from './create-rng.js';
 import { fastTranspose } from './fast-transpose.js';
 import { glorotUniform } from './glorot-uniform.js';
 import { DEFAULT_SEED, type InitOptions } from './init-options.js';
 import { plainMatMul } from './plain-matmul.js';
-import { ShapeError } from './shape-error.js';
 import { toVariable } from './to-variable.js';
 import { uniform } from './uniform.js';
 

@@ -3,10 +3,10 @@
 // step); backward one fused kernel plus one matMul per input/weight gradient; and never a
 // transposed-operand matMul (10–20× slower on wasm), so no step was left to tfjs-core's tape.
 import { initBackend } from '@rnnkit/backend';
+import { createRng } from '@rnnkit/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRecurrent } from './create-recurrent.js';
-import { createRng } from './create-rng.js';
 import { disposeRecurrent } from './dispose-recurrent.js';
 import { createEmbedding, embed } from './embedding.js';
 import { BACKWARD_KERNEL, FORWARD_KERNEL, fusedBackend } from './fused-kernels.js';

@@ -1,9 +1,9 @@
 // Every public call is tidy-scoped: repeated training and sampling steps must not grow memory.
 import { initBackend } from '@rnnkit/backend';
+import { createRng } from '@rnnkit/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createRecurrent } from './create-recurrent.js';
-import { createRng } from './create-rng.js';
 import { disposeRecurrent } from './dispose-recurrent.js';
 import { createEmbedding, embed } from './embedding.js';
 import { applyLinear, createLinear } from './linear.js';

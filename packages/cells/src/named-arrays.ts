@@ -1,7 +1,22 @@
+import { transposeMatrix } from '@rnnkit/core';
+
 /** One weight as a shape and row-major float32 values. */
 export interface NamedArray {
   shape: number[];
   data: Float32Array;
+}
+
+/**
+ * A `[rows, cols]` weight as `[cols, rows]`: PyTorch `Linear.weight` ↔ Keras `Dense.kernel`.
+ *
+ * @example
+ * ```ts
+ * transposeNamedArray({ shape: [2, 3], data }).shape; // [3, 2]
+ * ```
+ */
+export function transposeNamedArray({ shape, data }: NamedArray): NamedArray {
+  const [rows = 0, cols = 0] = shape;
+  return { shape: [cols, rows], data: transposeMatrix(data, rows, cols) };
 }
 
 /** Weights by name (PyTorch `state_dict` names), e.g. read from or written to safetensors. */

@@ -1,5 +1,5 @@
+import { ShapeError } from '@rnnkit/core';
 import * as tf from '@tensorflow/tfjs-core';
-import { ShapeError } from './shape-error.js';
 
 /**
  * One-hot encodes a batch of id sequences as float32 network input. Ids outside [0, depth)

@@ -1,10 +1,10 @@
 // Padding never changes a result: a padded batch (garbage in the padding) gives each example
 // the outputs, pooled heads and gradients it gets when run alone at its own length.
 import { initBackend } from '@rnnkit/backend';
+import { createRng } from '@rnnkit/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { bidirectionalParams, createBidirectional, disposeBidirectional } from './bidirectional.js';
-import { createRng } from './create-rng.js';
 import { lastValidStep, meanOverValid } from './pool-sequence.js';
 import { runBidirectional } from './run-bidirectional.js';
 import { BACKENDS, randomTensor } from './test-support/backends.js';

@@ -1,6 +1,6 @@
+import { ShapeError } from '@rnnkit/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { seqLengthsOf } from './seq-lengths.js';
-import { ShapeError } from './shape-error.js';
 
 /**
  * The many-to-one head's pooling: the output at each example's last valid step,

@@ -1,3 +1,4 @@
+import { transposeMatrix } from '@rnnkit/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { FUSED_CELLS, GATES } from './fused-cells.js';
 import type { Buf } from './kernel-memory.js';
@@ -59,11 +60,11 @@ export function createStepper(rec: Recurrent): RecurrentStepper {
     const bih = l.biasIh.dataSync() as Float32Array;
     const bhh = l.biasHh.dataSync() as Float32Array;
     const inSize = l.weightIh.shape[1] as number;
-    const wIhT = transpose(l.weightIh.dataSync() as Float32Array, GH, inSize);
+    const wIhT = transposeMatrix(l.weightIh.dataSync() as Float32Array, GH, inSize);
     return {
       wIhT,
       byWIh: products.by(wIhT, inSize, GH),
-      byWHh: products.by(transpose(l.weightHh.dataSync() as Float32Array, GH, H), H, GH),
+      byWHh: products.by(transposeMatrix(l.weightHh.dataSync() as Float32Array, GH, H), H, GH),
       inputBias:
         cell === 'gru' ? Float32Array.from(bih) : bih.map((b, i) => b + (bhh[i] as number)),
       biasHh: Float32Array.from(bhh),
@@ -132,12 +133,4 @@ export function createStepper(rec: Recurrent): RecurrentStepper {
     },
     dispose: () => products.dispose(),
   };
-}
-
-/** `[rows, cols]` row-major to `[cols, rows]`. */
-function transpose(a: Float32Array, rows: number, cols: number): Float32Array {
-  const t = new Float32Array(a.length);
-  for (let r = 0; r < rows; r++)
-    for (let c = 0; c < cols; c++) t[c * rows + r] = a[r * cols + c] as number;
-  return t;
 }

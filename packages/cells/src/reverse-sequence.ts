@@ -1,6 +1,6 @@
+import { ShapeError } from '@rnnkit/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { seqLengthsOf } from './seq-lengths.js';
-import { ShapeError } from './shape-error.js';
 
 /**
  * Reverses each example's first `len[b]` steps and leaves its padding in place

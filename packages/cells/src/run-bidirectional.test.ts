@@ -1,6 +1,7 @@
 // Bidirectional stacks against an independent float64 implementation, with per-example
 // lengths, every cell and merge mode; and finite-difference checks of their gradients.
 import { initBackend } from '@rnnkit/backend';
+import { createRng } from '@rnnkit/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -10,7 +11,6 @@ import {
   disposeBidirectional,
   type MergeMode,
 } from './bidirectional.js';
-import { createRng } from './create-rng.js';
 import type { CellType, Recurrent } from './recurrent.js';
 import { runBidirectional } from './run-bidirectional.js';
 import { BACKENDS, randomTensor } from './test-support/backends.js';

@@ -1,3 +1,4 @@
+import { ShapeError } from '@rnnkit/core';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Bidirectional, BidirectionalState, MergeMode } from './bidirectional.js';
 import { dropout } from './dropout.js';
@@ -5,7 +6,6 @@ import type { Recurrent, RecurrentState } from './recurrent.js';
 import { reverseSequence } from './reverse-sequence.js';
 import { runRecurrent } from './run-recurrent.js';
 import { seqLengthsOf } from './seq-lengths.js';
-import { ShapeError } from './shape-error.js';
 
 export interface BidirectionalRunOptions {
   /** Valid steps per example; the backward direction starts at each example's own last step. */

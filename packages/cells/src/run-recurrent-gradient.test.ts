@@ -1,10 +1,10 @@
 // Finite-difference check of runRecurrent's hand-written BPTT, including the gradients that
 // flow in through the final state (the reference vectors only weight the outputs).
 import { initBackend } from '@rnnkit/backend';
+import { createRng } from '@rnnkit/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createRecurrent } from './create-recurrent.js';
-import { createRng } from './create-rng.js';
 import { disposeRecurrent } from './dispose-recurrent.js';
 import type { CellType } from './recurrent.js';
 import { recurrentParams } from './recurrent-params.js';

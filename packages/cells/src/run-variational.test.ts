@@ -1,10 +1,10 @@
 // Variational dropout: the same masks at every step, checked against the float64 reference
 // cells fed masked inputs and states; finite-difference gradients; inference = runRecurrent.
 import { initBackend } from '@rnnkit/backend';
+import { createRng } from '@rnnkit/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createRecurrent } from './create-recurrent.js';
-import { createRng } from './create-rng.js';
 import { disposeRecurrent } from './dispose-recurrent.js';
 import type { CellType, Recurrent } from './recurrent.js';
 import { recurrentParams } from './recurrent-params.js';

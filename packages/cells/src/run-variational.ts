@@ -1,8 +1,8 @@
+import { dropoutMask, ShapeError } from '@rnnkit/core';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Recurrent, RecurrentState } from './recurrent.js';
 import { type RunResult, runRecurrent } from './run-recurrent.js';
 import { seqLengthsOf } from './seq-lengths.js';
-import { ShapeError } from './shape-error.js';
 import { tapedCellStep } from './taped-cell-step.js';
 import { zeroState } from './zero-state.js';
 
@@ -84,7 +84,7 @@ export function runVariational(
 
 /** A `[B, n]` inverted-dropout mask: 0 or 1/(1 - p), drawn row by row from `rng`. */
 export function drawMask(batch: number, n: number, p: number, rng: () => number): Float32Array {
-  return Float32Array.from({ length: batch * n }, () => (p > 0 && rng() < p ? 0 : 1 / (1 - p)));
+  return dropoutMask(batch * n, p, rng);
 }
 
 /** The training path with given masks (exported for the tests). */

@@ -1,3 +1,4 @@
+import { RnnkitError } from '@rnnkit/core';
 /** What exactly is wrong with a safetensors file; see `SafetensorsError.code`. */
 export type SafetensorsErrorCode =
   | 'truncated'
@@ -18,9 +19,9 @@ export type SafetensorsErrorCode =
  * `code` says which, the message says where and what to do. A file that is well formed but
  * does not fit the model raises `WeightFormatError` instead.
  */
-export class SafetensorsError extends Error {
+export class SafetensorsError extends RnnkitError {
   override readonly name = 'SafetensorsError';
-  readonly code: SafetensorsErrorCode;
+  override readonly code: SafetensorsErrorCode;
 
   constructor(code: SafetensorsErrorCode, message: string) {
     super(message);

@@ -1,10 +1,10 @@
 // Fuzzing the safetensors reader: thousands of corrupted files must each end in a named error
 // or in a model whose every value is the original, except values whose own bytes were altered.
 import { initBackend } from '@rnnkit/backend';
+import { createRng } from '@rnnkit/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createRecurrent } from './create-recurrent.js';
-import { createRng } from './create-rng.js';
 import { createLinear as linear } from './linear.js';
 import { loadParamsStateDict, paramsStateDict } from './params-state-dict.js';
 import { readSafetensors } from './read-safetensors.js';

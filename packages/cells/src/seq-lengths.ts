@@ -1,4 +1,4 @@
-import { ShapeError } from './shape-error.js';
+import { ShapeError } from '@rnnkit/core';
 
 /**
  * Validates per-example sequence lengths (one per example, integers in [0, T]) for the

@@ -1,16 +1,15 @@
 // reverseSequence, the pooling heads, dropout and lengthMask: values, own gradients, errors,
 // and no leaked tensors.
 import { initBackend } from '@rnnkit/backend';
+import { createRng, ShapeError } from '@rnnkit/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createBidirectional, disposeBidirectional } from './bidirectional.js';
-import { createRng } from './create-rng.js';
 import { dropout } from './dropout.js';
 import { lengthMask } from './length-mask.js';
 import { lastValidStep, meanOverValid } from './pool-sequence.js';
 import { reverseSequence } from './reverse-sequence.js';
 import { runBidirectional } from './run-bidirectional.js';
-import { ShapeError } from './shape-error.js';
 import { BACKENDS } from './test-support/backends.js';
 
 describe.each(BACKENDS)('sequence blocks on %s', (backend) => {

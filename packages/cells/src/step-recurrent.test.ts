@@ -1,10 +1,10 @@
 // stepRecurrent is the sampler's path: it must agree with runRecurrent step for step.
 import { initBackend } from '@rnnkit/backend';
+import { createRng } from '@rnnkit/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { expectClose, type Nested } from '../../../fixtures/reference.js';
 import { createRecurrent } from './create-recurrent.js';
-import { createRng } from './create-rng.js';
 import { disposeRecurrent } from './dispose-recurrent.js';
 import { runRecurrent } from './run-recurrent.js';
 import { stepRecurrent } from './step-recurrent.js';

@@ -1,6 +1,6 @@
+import { ShapeError } from '@rnnkit/core';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Recurrent, RecurrentState } from './recurrent.js';
-import { ShapeError } from './shape-error.js';
 
 /**
  * All-zero initial state for a batch of `batch` sequences (`c` too for LSTM).

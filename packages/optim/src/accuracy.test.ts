@@ -1,8 +1,8 @@
 import { BACKENDS, initBackend } from '@rnnkit/backend';
+import { ShapeError } from '@rnnkit/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { accuracy } from './accuracy.js';
-import { ShapeError } from './shape-error.js';
 
 describe.each(BACKENDS)('accuracy on %s', (backend) => {
   beforeAll(async () => {

@@ -1,5 +1,5 @@
+import { ShapeError } from '@rnnkit/core';
 import type * as tf from '@tensorflow/tfjs-core';
-import { ShapeError } from './shape-error.js';
 
 /** The sizes a loss or metric reads from its inputs. */
 export interface LossDims {

@@ -1,6 +1,6 @@
+import { ShapeError } from '@rnnkit/core';
 import type * as tf from '@tensorflow/tfjs-core';
 import { describe } from './check-loss-inputs.js';
-import { ShapeError } from './shape-error.js';
 import { TargetRangeError } from './target-range-error.js';
 
 /**

@@ -1,3 +1,10 @@
+import {
+  type Buf,
+  type KernelBackend,
+  kernelBackend,
+  registerKernelOnce,
+  tensorMemory,
+} from '@rnnkit/core/kernels';
 import * as tf from '@tensorflow/tfjs-core';
 
 export const ADAM_KERNEL = 'RnnkitAdamStep';
@@ -24,33 +31,21 @@ export function fusedAdamStep(
   v: tf.Tensor,
   c: AdamConstants,
 ): { param: tf.Tensor; m: tf.Tensor; v: tf.Tensor } | undefined {
-  const backendName = tf.getBackend();
-  if (backendName !== 'cpu' && backendName !== 'wasm') return undefined;
-  if (tf.getKernel(ADAM_KERNEL, backendName) == null) {
-    tf.registerKernel({
-      kernelName: ADAM_KERNEL,
-      backendName,
-      kernelFunc: adamKernel(backendName),
-    });
-  }
+  const backendName = kernelBackend();
+  if (backendName == null) return undefined;
+  registerKernelOnce(ADAM_KERNEL, backendName, adamKernel);
   const attrs = { ...c } as unknown as tf.NamedAttrMap;
   const [param, m1, v1] = tf.engine().runKernel(ADAM_KERNEL, { p, g, m, v }, attrs) as tf.Tensor[];
   return { param: param as tf.Tensor, m: m1 as tf.Tensor, v: v1 as tf.Tensor };
 }
 
-interface Buf {
-  arr: Float32Array;
-  off: number;
-}
-type Views = (t: tf.TensorInfo) => Buf;
-
-function adamKernel(backendName: 'cpu' | 'wasm'): tf.KernelFunc {
+function adamKernel(backendName: KernelBackend): tf.KernelFunc {
   return ({ inputs, backend, attrs }) => {
     const { p, g, m, v } = inputs as Record<string, tf.TensorInfo>;
     const { a, s, beta1, beta2, epsilon } = attrs as unknown as AdamConstants;
     const shape = (p as tf.TensorInfo).shape;
     const n = shape.reduce((x, y) => x * y, 1);
-    const { alloc, view } = memory(backendName, backend);
+    const { alloc, view } = tensorMemory(backendName, backend);
     const outs = [alloc(shape), alloc(shape), alloc(shape)]; // allocate before any view
     const [P, G, M, V, P1, M1, V1] = [p, g, m, v, ...outs].map((t) =>
       view(t as tf.TensorInfo),
@@ -65,36 +60,5 @@ function adamKernel(backendName: 'cpu' | 'wasm'): tf.KernelFunc {
       P1.arr[P1.off + i] = (P.arr[P.off + i] as number) - (a * mi) / (s * Math.sqrt(vi) + epsilon);
     }
     return outs;
-  };
-}
-
-/** Float32 data of the backend's tensors in place: cpu arrays, or views of the wasm heap. */
-function memory(
-  backendName: 'cpu' | 'wasm',
-  backend: unknown,
-): { alloc(shape: number[]): tf.TensorInfo; view: Views } {
-  if (backendName === 'cpu') {
-    const cpu = backend as {
-      data: { get(id: object): { values: Float32Array } };
-      makeTensorInfo(shape: number[], dtype: 'float32', values: Float32Array): tf.TensorInfo;
-    };
-    return {
-      alloc: (shape) =>
-        cpu.makeTensorInfo(shape, 'float32', new Float32Array(shape.reduce((x, y) => x * y, 1))),
-      view: (t) => ({ arr: cpu.data.get(t.dataId).values, off: 0 }),
-    };
-  }
-  const wasm = backend as {
-    wasm: { HEAPU8: Uint8Array };
-    dataIdMap: { get(id: object): { memoryOffset: number } };
-    makeOutput(shape: number[], dtype: 'float32'): tf.TensorInfo;
-  };
-  return {
-    alloc: (shape) => wasm.makeOutput(shape, 'float32'),
-    // No allocation happens between the views and their use, so the heap cannot move.
-    view: (t) => ({
-      arr: new Float32Array(wasm.wasm.HEAPU8.buffer),
-      off: wasm.dataIdMap.get(t.dataId).memoryOffset >>> 2,
-    }),
   };
 }

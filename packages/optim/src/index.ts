@@ -1,3 +1,4 @@
+export { ShapeError } from '@rnnkit/core';
 export { accuracy } from './accuracy.js';
 export { type AdamConfig, type AdamOptions, adam } from './adam.js';
 export { bitsPerChar } from './bits-per-char.js';
@@ -30,5 +31,4 @@ export { perplexity } from './perplexity.js';
 export { type RmspropConfig, type RmspropOptions, rmsprop } from './rmsprop.js';
 export { DENOMINATOR_EPSILON, type SequenceLossOptions, sequenceLoss } from './sequence-loss.js';
 export { type SgdConfig, type SgdOptions, sgd } from './sgd.js';
-export { ShapeError } from './shape-error.js';
 export { TargetRangeError } from './target-range-error.js';

@@ -1,4 +1,5 @@
 import { BACKENDS, initBackend } from '@rnnkit/backend';
+import { ShapeError } from '@rnnkit/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectClose, listVectors, loadVector, TOLERANCE } from '../../../fixtures/reference.js';
@@ -6,7 +7,6 @@ import { checkTargets } from './check-targets.js';
 import { crossEntropy } from './cross-entropy.js';
 import { OptionError } from './option-error.js';
 import { sequenceLoss } from './sequence-loss.js';
-import { ShapeError } from './shape-error.js';
 import { TargetRangeError } from './target-range-error.js';
 import { worstErrors } from './test-support/worst-errors.js';
 

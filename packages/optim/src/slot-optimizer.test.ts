@@ -1,4 +1,5 @@
 import { BACKENDS, initBackend } from '@rnnkit/backend';
+import { ShapeError } from '@rnnkit/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createOptimizer } from './create-optimizer.js';
@@ -6,7 +7,6 @@ import { GradientNameError } from './gradient-name-error.js';
 import type { Optimizer, OptimizerState } from './optimizer.js';
 import { OptimizerStateError } from './optimizer-state-error.js';
 import { OptionError } from './option-error.js';
-import { ShapeError } from './shape-error.js';
 import { gradAt } from './test-support/float64-optimizers.js';
 
 const CONFIGS = [

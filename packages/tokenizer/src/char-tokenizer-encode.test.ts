@@ -1,3 +1,4 @@
+import { RnnkitError } from '@rnnkit/core';
 import { describe, expect, it } from 'vitest';
 import { CharTokenizer } from './char-tokenizer.js';
 import { TokenIdRangeError } from './token-id-range-error.js';
@@ -77,7 +78,7 @@ describe('CharTokenizer.decode range errors', () => {
       }
     })();
     expect(error).toBeInstanceOf(TokenIdRangeError);
-    expect(error).toBeInstanceOf(RangeError);
+    expect(error).toBeInstanceOf(RnnkitError);
     expect(error).toMatchObject({ name: 'TokenIdRangeError', id: 5, position: 2, vocabSize: 5 });
     expect((error as Error).message).toMatch(
       /Token id 5 at position 2 is out of range: valid ids are the integers 0 to 4 \(vocabulary size 5\)/,

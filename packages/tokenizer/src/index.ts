@@ -10,6 +10,7 @@ export {
   type FromTextOptions,
   type VocabularyOrder,
 } from './char-tokenizer-options.js';
+export { describeCharacter } from './describe-character.js';
 export { TokenIdRangeError } from './token-id-range-error.js';
 export { TokenizerFormatError } from './tokenizer-format-error.js';
 export { UnknownCharacterError } from './unknown-character-error.js';

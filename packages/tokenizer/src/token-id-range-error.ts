@@ -1,9 +1,11 @@
+import { RnnkitError } from '@rnnkit/core';
 /**
  * Thrown by `CharTokenizer.decode` for an id that is not an integer in `[0, vocabSize)`.
  * This almost always means the ids came from a model or tokenizer with a different vocabulary.
  */
-export class TokenIdRangeError extends RangeError {
+export class TokenIdRangeError extends RnnkitError {
   override readonly name = 'TokenIdRangeError';
+  override readonly code = 'token-id-range';
   readonly id: number;
   readonly position: number;
   readonly vocabSize: number;

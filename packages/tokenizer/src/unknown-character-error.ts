@@ -1,3 +1,4 @@
+import { RnnkitError } from '@rnnkit/core';
 import { describeCharacter } from './describe-character.js';
 import type { TextPosition } from './text-position.js';
 
@@ -16,7 +17,7 @@ export interface UnknownCharacterDetails extends TextPosition {
  * was built without an unk token. The message names the character with its U+ code (so
  * invisible characters are readable) and its position, and says how to fix it.
  */
-export class UnknownCharacterError extends Error {
+export class UnknownCharacterError extends RnnkitError {
   override readonly name = 'UnknownCharacterError';
   readonly character: string;
   readonly codePoint: number;

@@ -7,6 +7,7 @@ import {
   type Embedding,
   embed,
   type InitOptions,
+  isCellType,
   type Linear,
   oneHot,
   type Recurrent,
@@ -86,7 +87,7 @@ function resolveConfig(config: CharLMConfig): Required<CharLMConfig> {
       throw new ConfigError(`${key} must be a positive integer, got ${String(full[key])}.`);
     }
   }
-  if (!['rnn', 'lstm', 'gru'].includes(full.cell)) {
+  if (!isCellType(full.cell)) {
     throw new ConfigError(`cell must be one of rnn, lstm, gru, got '${String(full.cell)}'.`);
   }
   if (full.input !== 'onehot' && full.input !== 'embedding') {

@@ -1,8 +1,8 @@
+import { createRng } from '@rnnkit/core';
 import { createOptimizer } from '@rnnkit/optim';
 import { CharTokenizer } from '@rnnkit/tokenizer';
 import { createCharLM } from './char-lm.js';
 import { ConfigError } from './config-error.js';
-import { createSeededRng } from './seeded-rng.js';
 import { splitText } from './split-text.js';
 import { resolveTrainConfig, type TrainOptions } from './train-config.js';
 import { type Trainer, trainerFromState } from './trainer.js';
@@ -55,7 +55,7 @@ export function createTrainer(text: string, options: TrainOptions = {}): Trainer
     split,
     config,
     step: 0,
-    rng: createSeededRng(trainingRngSeed(config.seed)),
+    rng: createRng(trainingRngSeed(config.seed)),
     initialLoss: null,
     bestValLoss: null,
     bestStep: null,

@@ -1,11 +1,13 @@
 import {
   applyLinear,
+  dropout,
   embed,
   oneHot,
   type Recurrent,
   type RecurrentState,
   runRecurrent,
 } from '@rnnkit/cells';
+import { dropoutMask } from '@rnnkit/core';
 import { type Optimizer, sequenceLoss } from '@rnnkit/optim';
 import * as tf from '@tensorflow/tfjs-core';
 import { type CharLM, charLMParams } from './char-lm.js';
@@ -19,19 +21,6 @@ export interface DropoutStepOptions extends TrainStepOptions {
   random: () => number;
 }
 
-// x · mask with its own gradient (dy · mask), so no kernel gradient is needed in plain Node.
-const applyMask = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-  const [x, mask, save] = args as [tf.Tensor, tf.Tensor, tf.GradSaveFunc];
-  save([mask]);
-  return {
-    value: tf.mul(x, mask),
-    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-      const m = saved[0] as tf.Tensor;
-      return [tf.mul(dy, m), tf.zerosLike(m)];
-    },
-  };
-}) as (x: tf.Tensor, mask: tf.Tensor) => tf.Tensor;
-
 /**
  * `trainStep` with dropout between stacked layers, as PyTorch's `nn.LSTM(dropout=p)`: each
  * layer runs on its own (the stack is plain data, so one layer is a view of it) and the
@@ -40,8 +29,8 @@ const applyMask = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
  *
  * @example
  * ```ts
- * const rng = createSeededRng(0);
- * const r = dropoutTrainStep(model, optimizer, x, y, { dropout: 0.25, random: rng.next });
+ * const rng = createRng(0);
+ * const r = dropoutTrainStep(model, optimizer, x, y, { dropout: 0.25, random: rng });
  * ```
  */
 export function dropoutTrainStep(
@@ -54,12 +43,9 @@ export function dropoutTrainStep(
   const params = charLMParams(model);
   const { cell, hiddenSize, numLayers, inputSize } = model.rnn.config;
   const [B, T] = x.shape;
-  const keep = 1 - options.dropout;
   // Masks are drawn before the tape runs, in a fixed order, so the draws repeat exactly.
   const masks = Array.from({ length: numLayers - 1 }, () =>
-    Float32Array.from({ length: B * T * hiddenSize }, () =>
-      options.random() < keep ? 1 / keep : 0,
-    ),
+    dropoutMask(B * T * hiddenSize, options.dropout, options.random),
   );
   const hs: tf.Tensor3D[] = [];
   const cs: tf.Tensor3D[] = [];
@@ -79,7 +65,7 @@ export function dropoutTrainStep(
         if (run.state.c) cs.push(tf.keep(run.state.c));
         const mask = masks[l];
         seq = mask
-          ? (applyMask(run.outputs, tf.tensor3d(mask, [B, T, hiddenSize])) as tf.Tensor3D)
+          ? (dropout(run.outputs, { rate: options.dropout, mask }) as tf.Tensor3D)
           : run.outputs;
       }
       const logits = applyLinear(model.fc, seq) as tf.Tensor3D; // [B, T, V]

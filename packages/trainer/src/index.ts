@@ -1,3 +1,5 @@
+export type { Rng } from '@rnnkit/core';
+export { createRng } from '@rnnkit/core';
 export type { BeamResult, BeamSearchOptions } from './beam-search.js';
 export { beamSearch } from './beam-search.js';
 export type { CharLM, CharLMConfig } from './char-lm.js';
@@ -48,8 +50,6 @@ export type { Sampler, SamplerOptions } from './sampler.js';
 export { createSampler, sample } from './sampler.js';
 export type { SamplingOptions } from './sampling.js';
 export { drawFromLogits } from './sampling.js';
-export type { SeededRng } from './seeded-rng.js';
-export { createSeededRng } from './seeded-rng.js';
 export type { Seq2Seq, Seq2SeqConfig } from './seq2seq.js';
 export { createSeq2Seq, disposeSeq2Seq, encode, seq2seqLogits, seq2seqParams } from './seq2seq.js';
 export type { SplitOptions, TextSplit } from './split-text.js';

@@ -1,3 +1,4 @@
+import { createRng } from '@rnnkit/core';
 import { createOptimizer, type Optimizer } from '@rnnkit/optim';
 import { UnknownCharacterError } from '@rnnkit/tokenizer';
 import * as tf from '@tensorflow/tfjs-core';
@@ -5,7 +6,6 @@ import { disposeCharLM } from './char-lm.js';
 import type { CheckpointData } from './checkpoint/checkpoint-data.js';
 import { CheckpointError } from './checkpoint/checkpoint-error.js';
 import { loadCharLM } from './checkpoint/load-char-lm.js';
-import { createSeededRng } from './seeded-rng.js';
 import { splitText } from './split-text.js';
 import { resolveTrainConfig, type TrainOptions } from './train-config.js';
 import { type Trainer, trainerFromState } from './trainer.js';
@@ -76,7 +76,7 @@ export function resumeTrainer(
       split,
       config,
       step: t.step,
-      rng: createSeededRng(t.rngState),
+      rng: createRng(t.rngState),
       carried: carried && (carried.c ? { h: carried.h, c: carried.c } : { h: carried.h }),
       initialLoss: t.initialLoss,
       bestValLoss: t.bestValLoss,

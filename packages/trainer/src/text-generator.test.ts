@@ -35,7 +35,7 @@ describe('createTextGenerator and evaluateText', () => {
   it('rejects a prime with unknown characters, or skips them when asked', () => {
     const strict = createTextGenerator(model, tokenizer);
     expect(() => strict.prime('hex')).toThrow(ConfigError);
-    expect(() => strict.prime('hex')).toThrow(/"x" \(U\+0078\) at index 2/);
+    expect(() => strict.prime('hex')).toThrow(/'x' \(U\+0078\) at index 2/);
     strict.dispose();
     const lenient = createTextGenerator(model, tokenizer, { unknown: 'skip' });
     expect(lenient.prime('hexz')).toEqual({ skipped: ['x', 'z'] });

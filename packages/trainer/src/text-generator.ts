@@ -1,6 +1,6 @@
+import { describeCharacter } from '@rnnkit/tokenizer';
 import type { CharLM } from './char-lm.js';
 import { ConfigError } from './config-error.js';
-import { describeCharacterCode } from './describe-char.js';
 import { createSampler, type SamplerOptions } from './sampler.js';
 
 /** Text in, text out, one character at a time: a {@link Sampler} with its tokenizer. */
@@ -62,7 +62,7 @@ export function createTextGenerator(
         else if (unknown === 'skip') skipped.push(char);
         else {
           throw new ConfigError(
-            `The prime has ${describeCharacterCode(char)} at index ${index}, which the model never saw: remove it, or skip unknown characters (--skip-unknown, or { unknown: 'skip' }).`,
+            `The prime has ${describeCharacter(char)} at index ${index}, which the model never saw: remove it, or skip unknown characters (--skip-unknown, or { unknown: 'skip' }).`,
           );
         }
         index += 1;

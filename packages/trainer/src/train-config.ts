@@ -1,4 +1,4 @@
-import type { CellType } from '@rnnkit/cells';
+import { type CellType, isCellType } from '@rnnkit/cells';
 import {
   type LrSchedule,
   OPTIMIZER_NAMES,
@@ -83,7 +83,7 @@ export function resolveTrainConfig(o: TrainOptions, windowsPerEpoch: number): Tr
   }
   const epochs = int('epochs', o.epochs, 10);
   const steps = int('steps', o.steps, epochs * windowsPerEpoch);
-  if (!['rnn', 'lstm', 'gru'].includes(o.cell ?? 'lstm')) {
+  if (!isCellType(o.cell ?? 'lstm')) {
     throw new ConfigError(`cell must be one of rnn, lstm, gru, got '${String(o.cell)}'.`);
   }
   if (!(OPTIMIZER_NAMES as readonly string[]).includes(o.optimizer ?? 'adam')) {

@@ -44,7 +44,7 @@ export async function* trainLoop(
           ? dropoutTrainStep(s.model, s.optimizer, xs, ys, {
               ...options,
               dropout: s.config.dropout,
-              random: s.rng.next,
+              random: s.rng,
             })
           : trainStep(s.model, s.optimizer, xs, ys, options);
     } finally {
@@ -138,7 +138,7 @@ async function evaluateNow(
 /** A sample from a newline (or the text's first character), seeded from the run's RNG. */
 async function drawSample(s: TrainerState): Promise<string> {
   if (s.config.sampleLength === 0) return '';
-  const seed = Math.floor(s.rng.next() * 2 ** 32);
+  const seed = Math.floor(s.rng() * 2 ** 32);
   const prime = s.tokenizer.idOf('\n') ?? (s.split.train.ids[0] as number);
   const sampler = createSampler(s.model, { seed });
   const ids: number[] = [];

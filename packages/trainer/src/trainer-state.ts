@@ -1,10 +1,10 @@
 import type { RecurrentState } from '@rnnkit/cells';
+import type { Rng } from '@rnnkit/core';
 import type { Optimizer } from '@rnnkit/optim';
 import type { CharTokenizer } from '@rnnkit/tokenizer';
 import * as tf from '@tensorflow/tfjs-core';
 import { type CharLM, charLMParams } from './char-lm.js';
 import type { HistoryEntry } from './checkpoint/checkpoint-data.js';
-import type { SeededRng } from './seeded-rng.js';
 import type { TextSplit } from './split-text.js';
 import type { TrainConfig } from './train-config.js';
 
@@ -16,7 +16,7 @@ export interface TrainerState {
   readonly split: TextSplit;
   config: TrainConfig;
   step: number;
-  rng: SeededRng;
+  rng: Rng;
   /** State carried into the next window; undefined means zeros (an epoch boundary). */
   carried?: RecurrentState;
   initialLoss: number | null;

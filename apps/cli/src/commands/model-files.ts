@@ -5,23 +5,14 @@ import { basename, dirname, join } from 'node:path';
 import { type LayersModelFiles, sidecarPath } from '@rnnkit/trainer';
 import { InputError } from '../input-error.js';
 import { describeReadError } from '../text-file.js';
+import { isUserError } from '../user-errors.js';
 
-/** Errors the model formats raise for files a user gave: reported as one line, exit code 1. */
-export const FORMAT_ERRORS = new Set([
-  'SafetensorsError',
-  'WeightFormatError',
-  'ModelFileError',
-  'KerasLayoutError',
-  'TokenizerFormatError',
-  'VocabularyError',
-]);
-
-/** Runs `fn`, turning a format error into an `InputError` that names the file. */
+/** Runs `fn`, turning an error in a file the user gave into an `InputError` that names it. */
 export async function asInputError<T>(what: string, fn: () => Promise<T> | T): Promise<T> {
   try {
     return await fn();
   } catch (error) {
-    if (error instanceof Error && FORMAT_ERRORS.has(error.name)) {
+    if (isUserError(error) && !(error instanceof InputError)) {
       throw new InputError(`${what}: ${error.message}`);
     }
     throw error;

@@ -1,10 +1,9 @@
-import { type NamedArray, stateDictToKeras } from '@rnnkit/cells';
+import { type NamedArray, stateDictToKeras, transposeNamedArray } from '@rnnkit/cells';
 import type { io } from '@tensorflow/tfjs-core';
 import { checkCharLMParams } from './check-params.js';
 import { denseLayer, embeddingLayer, recurrentLayer } from './layers-topology.js';
 import { type PortableCharLM, recurrentConfigOf } from './portable-char-lm.js';
 import { SIDECAR_FORMAT, SIDECAR_VERSION } from './safetensors-char-lm.js';
-import { transposeMatrix } from './transpose-matrix.js';
 
 /** A tfjs-layers model as files hold it: `model.json` and the weights file it names. */
 export interface LayersModelFiles {
@@ -60,7 +59,10 @@ export function charLMToLayersModel(
   });
   layers.push(denseLayer('fc', v));
   const fc = params['fc.weight'] as NamedArray;
-  weights.push(['fc/kernel', transposeMatrix(fc)], ['fc/bias', params['fc.bias'] as NamedArray]);
+  weights.push(
+    ['fc/kernel', transposeNamedArray(fc)],
+    ['fc/bias', params['fc.bias'] as NamedArray],
+  );
 
   const size = weights.reduce((n, [, a]) => n + a.data.length, 0);
   const data = new Float32Array(size);

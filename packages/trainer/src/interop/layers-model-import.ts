@@ -5,6 +5,7 @@ import {
   kerasToStateDict,
   type NamedArray,
   type NamedArrays,
+  transposeNamedArray,
 } from '@rnnkit/cells';
 import * as tf from '@tensorflow/tfjs-core';
 import type { CharLMConfig } from '../char-lm.js';
@@ -14,7 +15,6 @@ import { KERAS_CLASS } from './layers-topology.js';
 import { ModelFileError } from './model-file-error.js';
 import { type PortableCharLM, recurrentConfigOf } from './portable-char-lm.js';
 import { readSidecar } from './safetensors-char-lm.js';
-import { transposeMatrix } from './transpose-matrix.js';
 
 type LayerJson = { class_name: string; config: Record<string, unknown> };
 const CELLS = Object.fromEntries(Object.entries(KERAS_CLASS).map(([c, k]) => [k, c as CellType]));
@@ -96,7 +96,7 @@ export function charLMFromLayersModel(
   }));
   for (const [k, a] of Object.entries(kerasToStateDict(recurrentConfigOf(model), keras, gru)))
     params[`rnn.${k}`] = a;
-  params['fc.weight'] = transposeMatrix(fcKernel);
+  params['fc.weight'] = transposeNamedArray(fcKernel);
   params['fc.bias'] = of(head, 'bias');
   checkCharLMParams(model, params, where);
   const meta = (modelJson.userDefinedMetadata as { rnnkit?: unknown } | undefined)?.rnnkit;

@@ -1,7 +1,7 @@
 // Keras TF2 models as tensorflowjs_converter writes them: GRU(reset_after=True) with its
 // [2, 3H] bias and cell-scoped weight names, TimeDistributed(Dense), an InputLayer first.
 import { initBackend } from '@rnnkit/backend';
-import { type NamedArray, stateDictToKeras } from '@rnnkit/cells';
+import { type NamedArray, stateDictToKeras, transposeNamedArray } from '@rnnkit/cells';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { charLMLogits, createCharLM, disposeCharLM } from '../char-lm.js';
@@ -9,7 +9,6 @@ import { charLMFromLayersModel } from './layers-model-import.js';
 import { denseLayer, recurrentLayer } from './layers-topology.js';
 import { recurrentConfigOf } from './portable-char-lm.js';
 import { charLMFromPortable, portableCharLM } from './portable-model.js';
-import { transposeMatrix } from './transpose-matrix.js';
 
 describe('import of converted Keras TF2 models', () => {
   beforeAll(async () => {
@@ -46,7 +45,10 @@ describe('import of converted Keras TF2 models', () => {
       class_name: 'TimeDistributed',
       config: { name: 'time_distributed', layer: denseLayer('dense', 5) },
     });
-    weights.push(['time_distributed/kernel', transposeMatrix(p.params['fc.weight'] as NamedArray)]);
+    weights.push([
+      'time_distributed/kernel',
+      transposeNamedArray(p.params['fc.weight'] as NamedArray),
+    ]);
     weights.push(['time_distributed/bias', p.params['fc.bias'] as NamedArray]);
     const data = new Float32Array(weights.reduce((n, [, a]) => n + a.data.length, 0));
     let at = 0;

@@ -1,4 +1,10 @@
-import { type CellType, gateCount, type NamedArrays, type RecurrentConfig } from '@rnnkit/cells';
+import {
+  type CellType,
+  gateCount,
+  isCellType,
+  type NamedArrays,
+  type RecurrentConfig,
+} from '@rnnkit/cells';
 import type { CharTokenizerJSON } from '@rnnkit/tokenizer';
 import type { CharLMConfig } from '../char-lm.js';
 import { ModelFileError } from './model-file-error.js';
@@ -114,8 +120,7 @@ export function checkCharLMConfig(value: unknown, where: string): Required<CharL
     if (!Number.isInteger(c[key]) || (c[key] as number) < 1)
       problems.push(`${key} ${JSON.stringify(c[key])}`);
   }
-  if (!['rnn', 'lstm', 'gru'].includes(c.cell as string))
-    problems.push(`cell ${JSON.stringify(c.cell)}`);
+  if (!isCellType(c.cell)) problems.push(`cell ${JSON.stringify(c.cell)}`);
   if (c.input !== 'onehot' && c.input !== 'embedding')
     problems.push(`input ${JSON.stringify(c.input)}`);
   if (problems.length > 0) {

@@ -1,4 +1,4 @@
-import type { CellType } from '@rnnkit/cells';
+import { type CellType, isCellType } from '@rnnkit/cells';
 import { ReferenceFormatError } from './verify-error.js';
 
 // The reference file formats, as documented in the reference vectors' README.
@@ -187,7 +187,7 @@ export function parseReference(json: unknown): Reference {
   }
   const obj = json as Record<string, unknown>;
   let kind = obj.kind as string | undefined;
-  if (kind === undefined && ['rnn', 'lstm', 'gru'].includes(obj.cell as string)) kind = 'cell';
+  if (kind === undefined && isCellType(obj.cell)) kind = 'cell';
   if (kind === undefined || !(kind in REQUIRED)) {
     throw new ReferenceFormatError(
       `Unknown reference kind ${JSON.stringify(obj.kind ?? obj.cell)}: expected a cell file ` +

@@ -1,0 +1,47 @@
+/** Longest message an rnnkit error carries: a header field can hold megabytes of junk. */
+export const MAX_ERROR_MESSAGE_LENGTH = 2000;
+
+/**
+ * The base of every named rnnkit error. `code` is a stable machine-readable name (the class's
+ * kebab-case name, or a finer one such as a `SafetensorsError`'s), and `userError` says that
+ * the error was caused by what the caller gave — options, tensors, text, a file — and is fixed
+ * by changing that, not by changing rnnkit. The CLI prints such errors as one line and exits 1;
+ * anything else is a bug and keeps its stack trace.
+ *
+ * Messages longer than {@link MAX_ERROR_MESSAGE_LENGTH} characters are cut, so a hostile file
+ * cannot print megabytes through an error.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   tokenizer.encode(text);
+ * } catch (error) {
+ *   if (error instanceof RnnkitError && error.userError) console.error(error.message);
+ *   else throw error;
+ * }
+ * ```
+ */
+export class RnnkitError extends Error {
+  override readonly name: string = 'RnnkitError';
+  readonly code: string = 'rnnkit-error';
+  readonly userError: boolean = true;
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(boundMessage(message), options);
+  }
+}
+
+function boundMessage(message: string): string {
+  if (message.length <= MAX_ERROR_MESSAGE_LENGTH) return message;
+  const cut = message.length - MAX_ERROR_MESSAGE_LENGTH;
+  return `${message.slice(0, MAX_ERROR_MESSAGE_LENGTH)}… (${cut} more characters)`;
+}
+
+/**
+ * Thrown when a tensor or argument has the wrong rank, size, batch or dtype for the call it was
+ * given to. The message names the argument, what was expected and what was given.
+ */
+export class ShapeError extends RnnkitError {
+  override readonly name = 'ShapeError';
+  override readonly code = 'shape';
+}
