@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectClose, loadVector, type Nested, TOLERANCE } from '../../../fixtures/reference.js';
 import { adam } from './adam.js';
-import { OptionError } from './option-error.js';
+import { OptionError } from './errors.js';
 import { worstErrors } from './test-support/worst-errors.js';
 
 const VECTOR = loadVector('adam.json');

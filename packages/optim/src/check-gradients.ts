@@ -1,8 +1,7 @@
 import { ShapeError } from '@rnnkit/core';
 import type * as tf from '@tensorflow/tfjs-core';
 import { sameShape } from './check-loss-inputs.js';
-import { GradientNameError } from './gradient-name-error.js';
-import { OptimizerStateError } from './optimizer-state-error.js';
+import { GradientNameError, OptimizerStateError } from './errors.js';
 import type { SlotVariables as Slots } from './update-rule.js';
 
 /** Checks every gradient before any update, so a failed call changes nothing. */

@@ -1,4 +1,4 @@
-import { OptionError } from './option-error.js';
+import { OptionError } from './errors.js';
 
 /** A closed or half-open interval; `max` undefined means unbounded above. */
 export interface Range {

@@ -1,7 +1,7 @@
 import { ShapeError } from '@rnnkit/core';
 import type * as tf from '@tensorflow/tfjs-core';
 import { describe } from './check-loss-inputs.js';
-import { TargetRangeError } from './target-range-error.js';
+import { TargetRangeError } from './errors.js';
 
 /**
  * Throws a {@link TargetRangeError} at the first id outside `[0, numClasses)`.

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createOptimizer } from './create-optimizer.js';
+import { OptionError } from './errors.js';
 import { OPTIMIZER_NAMES } from './optimizer.js';
-import { OptionError } from './option-error.js';
 
 describe('createOptimizer', () => {
   it.each(OPTIMIZER_NAMES)('creates %s with its options', (name) => {

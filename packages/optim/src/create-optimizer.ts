@@ -1,6 +1,6 @@
 import { type AdamOptions, adam } from './adam.js';
+import { OptionError } from './errors.js';
 import { OPTIMIZER_NAMES, type Optimizer } from './optimizer.js';
-import { OptionError } from './option-error.js';
 import { type RmspropOptions, rmsprop } from './rmsprop.js';
 import { type SgdOptions, sgd } from './sgd.js';
 

@@ -6,8 +6,8 @@ export { checkTargets } from './check-targets.js';
 export { clipByGlobalNorm } from './clip-by-global-norm.js';
 export { createOptimizer, type OptimizerOptions } from './create-optimizer.js';
 export { crossEntropy } from './cross-entropy.js';
+export { GradientNameError, OptimizerStateError, OptionError, TargetRangeError } from './errors.js';
 export { globalNorm } from './global-norm.js';
-export { GradientNameError } from './gradient-name-error.js';
 export {
   type ConstantSchedule,
   type CosineSchedule,
@@ -25,10 +25,7 @@ export {
   type OptimizerName,
   type OptimizerState,
 } from './optimizer.js';
-export { OptimizerStateError } from './optimizer-state-error.js';
-export { OptionError } from './option-error.js';
 export { perplexity } from './perplexity.js';
 export { type RmspropConfig, type RmspropOptions, rmsprop } from './rmsprop.js';
 export { DENOMINATOR_EPSILON, type SequenceLossOptions, sequenceLoss } from './sequence-loss.js';
 export { type SgdConfig, type SgdOptions, sgd } from './sgd.js';
-export { TargetRangeError } from './target-range-error.js';

@@ -1,5 +1,5 @@
 import { checkKnownKeys, numberOption } from './check-options.js';
-import { OptionError } from './option-error.js';
+import { OptionError } from './errors.js';
 
 /** The schedules `learningRateAt` knows, in the order error messages list them. */
 export const SCHEDULE_NAMES = ['constant', 'step', 'cosine'] as const;

@@ -1,6 +1,5 @@
+import { OptimizerStateError, OptionError } from './errors.js';
 import type { OptimizerConfig } from './optimizer.js';
-import { OptimizerStateError } from './optimizer-state-error.js';
-import { OptionError } from './option-error.js';
 import type { UpdateRule } from './update-rule.js';
 
 /** A parameter's restored slots: its shape and one copied Float32Array per slot. */

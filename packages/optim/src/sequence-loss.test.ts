@@ -5,9 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectClose, listVectors, loadVector, TOLERANCE } from '../../../fixtures/reference.js';
 import { checkTargets } from './check-targets.js';
 import { crossEntropy } from './cross-entropy.js';
-import { OptionError } from './option-error.js';
+import { OptionError, TargetRangeError } from './errors.js';
 import { sequenceLoss } from './sequence-loss.js';
-import { TargetRangeError } from './target-range-error.js';
 import { worstErrors } from './test-support/worst-errors.js';
 
 const FILES = listVectors('seqloss_');

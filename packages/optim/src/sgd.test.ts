@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { OptionError } from './option-error.js';
+import { OptionError } from './errors.js';
 import { sgd } from './sgd.js';
 import { sgdFloat64 } from './test-support/float64-optimizers.js';
 import { P0, trajectorySuite } from './test-support/trajectory-suite.js';

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { booleanOption, checkKnownKeys, numberOption } from './check-options.js';
+import { OptionError } from './errors.js';
 import type { Optimizer } from './optimizer.js';
-import { OptionError } from './option-error.js';
 import { createSlotOptimizer } from './slot-optimizer.js';
 import type { UpdateRule } from './update-rule.js';
 

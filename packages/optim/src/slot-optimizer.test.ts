@@ -3,10 +3,8 @@ import { ShapeError } from '@rnnkit/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createOptimizer } from './create-optimizer.js';
-import { GradientNameError } from './gradient-name-error.js';
+import { GradientNameError, OptimizerStateError, OptionError } from './errors.js';
 import type { Optimizer, OptimizerState } from './optimizer.js';
-import { OptimizerStateError } from './optimizer-state-error.js';
-import { OptionError } from './option-error.js';
 import { gradAt } from './test-support/float64-optimizers.js';
 
 const CONFIGS = [
