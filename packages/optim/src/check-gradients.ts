@@ -1,6 +1,6 @@
 import { ShapeError } from '@rnnkit/core';
 import type * as tf from '@tensorflow/tfjs-core';
-import { sameShape } from './check-loss-inputs.js';
+import { sameShape } from './checks.js';
 import { GradientNameError, OptimizerStateError } from './errors.js';
 import type { SlotVariables as Slots } from './update-rule.js';
 

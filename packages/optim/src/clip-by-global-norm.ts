@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { numberOption } from './check-options.js';
+import { numberOption } from './checks.js';
 import { globalNorm } from './global-norm.js';
 
 /**

@@ -1,13 +1,17 @@
 export { ShapeError } from '@rnnkit/core';
-export { accuracy } from './accuracy.js';
 export { type AdamConfig, type AdamOptions, adam } from './adam.js';
-export { bitsPerChar } from './bits-per-char.js';
-export { checkTargets } from './check-targets.js';
 export { clipByGlobalNorm } from './clip-by-global-norm.js';
 export { createOptimizer, type OptimizerOptions } from './create-optimizer.js';
-export { crossEntropy } from './cross-entropy.js';
 export { GradientNameError, OptimizerStateError, OptionError, TargetRangeError } from './errors.js';
 export { globalNorm } from './global-norm.js';
+export { checkTargets } from './loss/check-inputs.js';
+export { accuracy, bitsPerChar, perplexity } from './loss/metrics.js';
+export {
+  crossEntropy,
+  DENOMINATOR_EPSILON,
+  type SequenceLossOptions,
+  sequenceLoss,
+} from './loss/sequence-loss.js';
 export {
   type ConstantSchedule,
   type CosineSchedule,
@@ -25,7 +29,5 @@ export {
   type OptimizerName,
   type OptimizerState,
 } from './optimizer.js';
-export { perplexity } from './perplexity.js';
 export { type RmspropConfig, type RmspropOptions, rmsprop } from './rmsprop.js';
-export { DENOMINATOR_EPSILON, type SequenceLossOptions, sequenceLoss } from './sequence-loss.js';
 export { type SgdConfig, type SgdOptions, sgd } from './sgd.js';

@@ -1,4 +1,4 @@
-import { checkKnownKeys, numberOption } from './check-options.js';
+import { checkKnownKeys, numberOption } from './checks.js';
 import { OptionError } from './errors.js';
 
 /** The schedules `learningRateAt` knows, in the order error messages list them. */

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { checkLossInputs } from './check-loss-inputs.js';
+import { checkLossInputs } from './check-inputs.js';
 import { DENOMINATOR_EPSILON } from './sequence-loss.js';
 
 /**
@@ -27,4 +27,30 @@ export function accuracy(
     if (weights == null) return tf.mean(hit);
     return tf.div(tf.sum(tf.mul(hit, weights)), tf.add(tf.sum(weights), DENOMINATOR_EPSILON));
   }) as tf.Scalar;
+}
+
+/**
+ * Converts a mean cross-entropy in nats per character to bits per character:
+ * `bpc = nats / ln 2`. A uniform guess over V characters scores `log2(V)`.
+ *
+ * @example
+ * ```ts
+ * bitsPerChar(Math.log(5)); // 2.3219…, a uniform guess over "helo " (5 characters)
+ * ```
+ */
+export function bitsPerChar(lossNats: number): number {
+  return lossNats / Math.LN2;
+}
+
+/**
+ * Converts a mean cross-entropy in nats per character to perplexity, `exp(nats)`: the size of
+ * a uniform choice that would be as uncertain as the model.
+ *
+ * @example
+ * ```ts
+ * perplexity(Math.log(5)); // 5
+ * ```
+ */
+export function perplexity(lossNats: number): number {
+  return Math.exp(lossNats);
 }

@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { checkLossInputs } from './check-loss-inputs.js';
-import { booleanOption, checkKnownKeys } from './check-options.js';
-import { logSoftmax } from './log-softmax.js';
+import { booleanOption, checkKnownKeys } from '../checks.js';
+import { checkLossInputs } from './check-inputs.js';
 
 /** How {@link sequenceLoss} reduces the weighted per-step cross-entropy. */
 export interface SequenceLossOptions {
@@ -96,6 +95,40 @@ export function sequenceLoss(
     };
   });
   return lossOfLogits(logits);
+}
+
+/**
+ * Unweighted softmax cross-entropy in nats at every step,
+ * `ce[b,t] = logsumexp(logits[b,t,:]) - logits[b,t,targets[b,t]]`, with the same stable
+ * log-softmax, validation and custom gradient as {@link sequenceLoss}.
+ *
+ * @example
+ * ```ts
+ * const ce = crossEntropy(logits, targets); // [B, T]
+ * ```
+ */
+export function crossEntropy(logits: tf.Tensor3D, targets: tf.Tensor2D): tf.Tensor2D {
+  checkLossInputs('crossEntropy', logits, targets);
+  return sequenceLoss(logits, targets, undefined, {
+    averageAcrossTimesteps: false,
+    averageAcrossBatch: false,
+  }) as tf.Tensor2D;
+}
+
+/**
+ * Log-softmax over the last axis, stable for any logit size:
+ *
+ *   log p_k = (x_k - m) - log Σ_j exp(x_j - m),   m = max_j x_j
+ *
+ * Subtracting the max keeps every `exp` in (0, 1]; a naive `log(softmax(x))` overflows to
+ * inf/NaN in float32 once logits pass ~88.
+ */
+function logSoftmax(logits: tf.Tensor): tf.Tensor {
+  return tf.tidy(() => {
+    const shifted = tf.sub(logits, tf.max(logits, -1, true)); // [..., V]
+    const logSumExp = tf.log(tf.sum(tf.exp(shifted), -1, true)); // [..., 1]
+    return tf.sub(shifted, logSumExp); // [..., V]
+  });
 }
 
 /**

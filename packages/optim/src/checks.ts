@@ -1,5 +1,8 @@
 import { OptionError } from './errors.js';
 
+// Argument checks shared by the losses, the optimizers, clipping and the schedules: each throws
+// a named error whose message says which argument was wrong and what was expected.
+
 /** A closed or half-open interval; `max` undefined means unbounded above. */
 export interface Range {
   min: number;
@@ -59,4 +62,9 @@ function describeRange(r: Range): string {
 
 function show(value: unknown): string {
   return typeof value === 'string' ? `'${value}'` : String(value);
+}
+
+/** Whether two shapes are equal, dimension by dimension. */
+export function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
 }

@@ -2,12 +2,11 @@ import { BACKENDS, initBackend } from '@rnnkit/backend';
 import { ShapeError } from '@rnnkit/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectClose, listVectors, loadVector, TOLERANCE } from '../../../fixtures/reference.js';
-import { checkTargets } from './check-targets.js';
-import { crossEntropy } from './cross-entropy.js';
-import { OptionError, TargetRangeError } from './errors.js';
-import { sequenceLoss } from './sequence-loss.js';
-import { worstErrors } from './test-support/worst-errors.js';
+import { expectClose, listVectors, loadVector, TOLERANCE } from '../../../../fixtures/reference.js';
+import { OptionError, TargetRangeError } from '../errors.js';
+import { worstErrors } from '../test-support/worst-errors.js';
+import { checkTargets } from './check-inputs.js';
+import { crossEntropy, sequenceLoss } from './sequence-loss.js';
 
 const FILES = listVectors('seqloss_');
 const worst = worstErrors('sequenceLoss');

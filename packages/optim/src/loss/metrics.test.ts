@@ -2,7 +2,7 @@ import { BACKENDS, initBackend } from '@rnnkit/backend';
 import { ShapeError } from '@rnnkit/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { accuracy } from './accuracy.js';
+import { accuracy, bitsPerChar, perplexity } from './metrics.js';
 
 describe.each(BACKENDS)('accuracy on %s', (backend) => {
   beforeAll(async () => {
@@ -61,5 +61,20 @@ describe.each(BACKENDS)('accuracy on %s', (backend) => {
     expect(() => accuracy(x, tf.zeros([2, 3]) as tf.Tensor2D)).toThrow(ShapeError);
     expect(() => accuracy(x, y, tf.ones([3, 2]) as tf.Tensor2D)).toThrow(/accuracy: weights/);
     tf.dispose([x, y]);
+  });
+});
+
+describe('bitsPerChar', () => {
+  it('converts nats to bits: ln 2 nats is one bit, a uniform guess over V is log2(V)', () => {
+    expect(bitsPerChar(Math.LN2)).toBe(1);
+    expect(bitsPerChar(Math.log(5))).toBeCloseTo(Math.log2(5), 12);
+    expect(bitsPerChar(0)).toBe(0);
+  });
+});
+
+describe('perplexity', () => {
+  it('is exp(nats): a uniform guess over V has perplexity V', () => {
+    expect(perplexity(Math.log(5))).toBeCloseTo(5, 12);
+    expect(perplexity(0)).toBe(1);
   });
 });
