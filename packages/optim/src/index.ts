@@ -1,7 +1,5 @@
 export { ShapeError } from '@rnnkit/core';
-export { type AdamConfig, type AdamOptions, adam } from './adam.js';
 export { clipByGlobalNorm } from './clip-by-global-norm.js';
-export { createOptimizer, type OptimizerOptions } from './create-optimizer.js';
 export { GradientNameError, OptimizerStateError, OptionError, TargetRangeError } from './errors.js';
 export { globalNorm } from './global-norm.js';
 export { checkTargets } from './loss/check-inputs.js';
@@ -22,12 +20,14 @@ export {
   type ScheduleName,
   type StepDecaySchedule,
 } from './lr-schedule.js';
+export { type AdamConfig, type AdamOptions, adam } from './optimizers/adam.js';
+export { createOptimizer, type OptimizerOptions } from './optimizers/create-optimizer.js';
 export {
   OPTIMIZER_NAMES,
   type Optimizer,
   type OptimizerConfig,
   type OptimizerName,
   type OptimizerState,
-} from './optimizer.js';
-export { type RmspropConfig, type RmspropOptions, rmsprop } from './rmsprop.js';
-export { type SgdConfig, type SgdOptions, sgd } from './sgd.js';
+} from './optimizers/optimizer.js';
+export { type RmspropConfig, type RmspropOptions, rmsprop } from './optimizers/rmsprop.js';
+export { type SgdConfig, type SgdOptions, sgd } from './optimizers/sgd.js';

@@ -4,7 +4,7 @@ import { BACKENDS, initBackend } from '@rnnkit/backend';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectClose } from '../../../../fixtures/reference.js';
-import type { Optimizer } from '../optimizer.js';
+import type { Optimizer } from '../optimizers/optimizer.js';
 import { type Float64Run, gradAt } from './float64-optimizers.js';
 import { worstErrors } from './worst-errors.js';
 

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { OptimizerStateError } from '../errors.js';
 import { checkGradients } from './check-gradients.js';
-import { OptimizerStateError } from './errors.js';
 import type { Optimizer, OptimizerConfig, OptimizerState } from './optimizer.js';
 import { parseOptimizerState } from './parse-optimizer-state.js';
 import type { SlotVariables as Slots, UpdateRule } from './update-rule.js';

@@ -1,10 +1,10 @@
 import { BACKENDS, initBackend } from '@rnnkit/backend';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectClose, loadVector, type Nested, TOLERANCE } from '../../../fixtures/reference.js';
+import { expectClose, loadVector, type Nested, TOLERANCE } from '../../../../fixtures/reference.js';
+import { OptionError } from '../errors.js';
+import { worstErrors } from '../test-support/worst-errors.js';
 import { adam } from './adam.js';
-import { OptionError } from './errors.js';
-import { worstErrors } from './test-support/worst-errors.js';
 
 const VECTOR = loadVector('adam.json');
 const FORMULATIONS = Object.keys(VECTOR.formulations) as string[];

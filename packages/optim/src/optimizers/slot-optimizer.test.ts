@@ -2,10 +2,10 @@ import { BACKENDS, initBackend } from '@rnnkit/backend';
 import { ShapeError } from '@rnnkit/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { GradientNameError, OptimizerStateError, OptionError } from '../errors.js';
+import { gradAt } from '../test-support/float64-optimizers.js';
 import { createOptimizer } from './create-optimizer.js';
-import { GradientNameError, OptimizerStateError, OptionError } from './errors.js';
 import type { Optimizer, OptimizerState } from './optimizer.js';
-import { gradAt } from './test-support/float64-optimizers.js';
 
 const CONFIGS = [
   ['adam', { learningRate: 0.05 }],

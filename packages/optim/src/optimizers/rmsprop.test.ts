@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { OptionError } from './errors.js';
+import { OptionError } from '../errors.js';
+import { rmspropFloat64 } from '../test-support/float64-optimizers.js';
+import { P0, trajectorySuite } from '../test-support/trajectory-suite.js';
 import { rmsprop } from './rmsprop.js';
-import { rmspropFloat64 } from './test-support/float64-optimizers.js';
-import { P0, trajectorySuite } from './test-support/trajectory-suite.js';
 
 const KERAS = { decay: 0.9, momentum: 0, epsilon: 1e-7, centered: false };
 

@@ -1,7 +1,7 @@
 import { ShapeError } from '@rnnkit/core';
 import type * as tf from '@tensorflow/tfjs-core';
-import { sameShape } from './checks.js';
-import { GradientNameError, OptimizerStateError } from './errors.js';
+import { sameShape } from '../checks.js';
+import { GradientNameError, OptimizerStateError } from '../errors.js';
 import type { SlotVariables as Slots } from './update-rule.js';
 
 /** Checks every gradient before any update, so a failed call changes nothing. */

@@ -1,4 +1,4 @@
-import { OptimizerStateError, OptionError } from './errors.js';
+import { OptimizerStateError, OptionError } from '../errors.js';
 import type { OptimizerConfig } from './optimizer.js';
 import type { UpdateRule } from './update-rule.js';
 

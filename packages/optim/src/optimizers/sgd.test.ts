@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { OptionError } from './errors.js';
+import { OptionError } from '../errors.js';
+import { sgdFloat64 } from '../test-support/float64-optimizers.js';
+import { P0, trajectorySuite } from '../test-support/trajectory-suite.js';
 import { sgd } from './sgd.js';
-import { sgdFloat64 } from './test-support/float64-optimizers.js';
-import { P0, trajectorySuite } from './test-support/trajectory-suite.js';
 
 trajectorySuite('sgd', [
   ['sgd', () => sgd({ learningRate: 0.1 }), () => sgdFloat64(P0, 0, false)],

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { booleanOption, checkKnownKeys, numberOption } from './checks.js';
-import { OptionError } from './errors.js';
+import { booleanOption, checkKnownKeys, numberOption } from '../checks.js';
+import { OptionError } from '../errors.js';
 import type { Optimizer } from './optimizer.js';
 import { createSlotOptimizer } from './slot-optimizer.js';
 import type { UpdateRule } from './update-rule.js';

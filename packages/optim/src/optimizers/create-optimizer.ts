@@ -1,5 +1,5 @@
+import { OptionError } from '../errors.js';
 import { type AdamOptions, adam } from './adam.js';
-import { OptionError } from './errors.js';
 import { OPTIMIZER_NAMES, type Optimizer } from './optimizer.js';
 import { type RmspropOptions, rmsprop } from './rmsprop.js';
 import { type SgdOptions, sgd } from './sgd.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { OptionError } from '../errors.js';
 import { createOptimizer } from './create-optimizer.js';
-import { OptionError } from './errors.js';
 import { OPTIMIZER_NAMES } from './optimizer.js';
 
 describe('createOptimizer', () => {
