@@ -1,7 +1,6 @@
 export { ShapeError } from '@rnnkit/core';
-export { clipByGlobalNorm } from './clip-by-global-norm.js';
+export { clipByGlobalNorm, globalNorm } from './clip.js';
 export { GradientNameError, OptimizerStateError, OptionError, TargetRangeError } from './errors.js';
-export { globalNorm } from './global-norm.js';
 export { checkTargets } from './loss/check-inputs.js';
 export { accuracy, bitsPerChar, perplexity } from './loss/metrics.js';
 export {

@@ -2,9 +2,8 @@ import { BACKENDS, initBackend } from '@rnnkit/backend';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectClose, loadVector, type Nested, TOLERANCE } from '../../../fixtures/reference.js';
-import { clipByGlobalNorm } from './clip-by-global-norm.js';
+import { clipByGlobalNorm, globalNorm } from './clip.js';
 import { OptionError } from './errors.js';
-import { globalNorm } from './global-norm.js';
 import { worstErrors } from './test-support/worst-errors.js';
 
 interface ClipCase {
