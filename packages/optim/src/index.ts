@@ -3,12 +3,7 @@ export { clipByGlobalNorm, globalNorm } from './clip.js';
 export { GradientNameError, OptimizerStateError, OptionError, TargetRangeError } from './errors.js';
 export { checkTargets } from './loss/check-inputs.js';
 export { accuracy, bitsPerChar, perplexity } from './loss/metrics.js';
-export {
-  crossEntropy,
-  DENOMINATOR_EPSILON,
-  type SequenceLossOptions,
-  sequenceLoss,
-} from './loss/sequence-loss.js';
+export { crossEntropy, type SequenceLossOptions, sequenceLoss } from './loss/sequence-loss.js';
 export {
   type ConstantSchedule,
   type CosineSchedule,
@@ -19,7 +14,7 @@ export {
   type ScheduleName,
   type StepDecaySchedule,
 } from './lr-schedule.js';
-export { type AdamConfig, type AdamOptions, adam } from './optimizers/adam.js';
+export { type AdamOptions, adam } from './optimizers/adam.js';
 export { createOptimizer, type OptimizerOptions } from './optimizers/create-optimizer.js';
 export {
   OPTIMIZER_NAMES,
@@ -28,5 +23,5 @@ export {
   type OptimizerName,
   type OptimizerState,
 } from './optimizers/optimizer.js';
-export { type RmspropConfig, type RmspropOptions, rmsprop } from './optimizers/rmsprop.js';
-export { type SgdConfig, type SgdOptions, sgd } from './optimizers/sgd.js';
+export { type RmspropOptions, rmsprop } from './optimizers/rmsprop.js';
+export { type SgdOptions, sgd } from './optimizers/sgd.js';
