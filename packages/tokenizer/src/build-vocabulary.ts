@@ -1,5 +1,5 @@
 import { codePointLabel, describeCharacter } from './describe-character.js';
-import { VocabularyError } from './vocabulary-error.js';
+import { VocabularyError } from './errors.js';
 
 function checkCharacter(entry: unknown, index: number): string {
   if (typeof entry !== 'string') {

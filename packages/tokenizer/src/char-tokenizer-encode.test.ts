@@ -1,7 +1,7 @@
 import { RnnkitError } from '@rnnkit/core';
 import { describe, expect, it } from 'vitest';
 import { CharTokenizer } from './char-tokenizer.js';
-import { TokenIdRangeError } from './token-id-range-error.js';
+import { TokenIdRangeError } from './errors.js';
 
 const roundTrip = (text: string) => {
   const tok = CharTokenizer.fromText(text);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CharTokenizer } from './char-tokenizer.js';
-import { TokenizerFormatError } from './tokenizer-format-error.js';
+import { TokenizerFormatError } from './errors.js';
 
 const saved = (tok: CharTokenizer) => JSON.parse(JSON.stringify(tok));
 

@@ -1,6 +1,5 @@
 import { buildVocabulary } from './build-vocabulary.js';
-import { TokenizerFormatError } from './tokenizer-format-error.js';
-import { VocabularyError } from './vocabulary-error.js';
+import { TokenizerFormatError, VocabularyError } from './errors.js';
 
 /** The `format` tag of a saved `CharTokenizer`. */
 export const CHAR_TOKENIZER_FORMAT = 'rnnkit.char-tokenizer';

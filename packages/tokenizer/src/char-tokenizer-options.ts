@@ -1,4 +1,4 @@
-import { VocabularyError } from './vocabulary-error.js';
+import { VocabularyError } from './errors.js';
 
 /** The token string id 0 decodes to when a tokenizer is built with `unk: true`. */
 export const DEFAULT_UNK_TOKEN = '<unk>';

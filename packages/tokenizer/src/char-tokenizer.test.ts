@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CharTokenizer } from './char-tokenizer.js';
-import { VocabularyError } from './vocabulary-error.js';
+import { VocabularyError } from './errors.js';
 
 describe('CharTokenizer.fromText', () => {
   it('orders the lecture vocabulary first-seen: hihello gives h, i, e, l, o', () => {

@@ -11,10 +11,9 @@ import {
   resolveOrder,
   resolveUnkToken,
 } from './char-tokenizer-options.js';
+import { TokenIdRangeError, UnknownCharacterError } from './errors.js';
 import { textCharacters } from './text-characters.js';
 import { textPosition } from './text-position.js';
-import { TokenIdRangeError } from './token-id-range-error.js';
-import { UnknownCharacterError } from './unknown-character-error.js';
 
 /**
  * Maps text to integer ids one Unicode code point at a time, and back.

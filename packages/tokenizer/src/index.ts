@@ -11,7 +11,9 @@ export {
   type VocabularyOrder,
 } from './char-tokenizer-options.js';
 export { describeCharacter } from './describe-character.js';
-export { TokenIdRangeError } from './token-id-range-error.js';
-export { TokenizerFormatError } from './tokenizer-format-error.js';
-export { UnknownCharacterError } from './unknown-character-error.js';
-export { VocabularyError } from './vocabulary-error.js';
+export {
+  TokenIdRangeError,
+  TokenizerFormatError,
+  UnknownCharacterError,
+  VocabularyError,
+} from './errors.js';

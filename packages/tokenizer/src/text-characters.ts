@@ -1,5 +1,5 @@
 import type { VocabularyOrder } from './char-tokenizer-options.js';
-import { VocabularyError } from './vocabulary-error.js';
+import { VocabularyError } from './errors.js';
 
 // Compare code points, not UTF-16 units: the default string sort puts emoji (surrogate pairs,
 // 0xD800..) before U+E000..U+FFFF and so disagrees with code point order.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CharTokenizer } from './char-tokenizer.js';
-import { UnknownCharacterError } from './unknown-character-error.js';
+import { UnknownCharacterError } from './errors.js';
 
 function encodeError(tok: CharTokenizer, text: string): UnknownCharacterError {
   try {
