@@ -1,5 +1,5 @@
-import { buildVocabulary } from './build-vocabulary.js';
 import { TokenizerFormatError, VocabularyError } from './errors.js';
+import { buildVocabulary } from './vocabulary.js';
 
 /** The `format` tag of a saved `CharTokenizer`. */
 export const CHAR_TOKENIZER_FORMAT = 'rnnkit.char-tokenizer';

@@ -1,4 +1,3 @@
-import { buildVocabulary } from './build-vocabulary.js';
 import {
   CHAR_TOKENIZER_FORMAT,
   CHAR_TOKENIZER_FORMAT_VERSION,
@@ -12,8 +11,8 @@ import {
   resolveUnkToken,
 } from './char-tokenizer-options.js';
 import { TokenIdRangeError, UnknownCharacterError } from './errors.js';
-import { textCharacters } from './text-characters.js';
 import { textPosition } from './text-position.js';
+import { buildVocabulary, textCharacters } from './vocabulary.js';
 
 /**
  * Maps text to integer ids one Unicode code point at a time, and back.
