@@ -1,4 +1,4 @@
-export { BackendError } from './backend-error.js';
+export { BackendError } from './errors.js';
 export type { BackendInfo, BackendName, BackendOptions } from './init-backend.js';
 export { BACKENDS, backendInfo, initBackend } from './init-backend.js';
 export { registerChainedOps } from './register-chained-ops.js';

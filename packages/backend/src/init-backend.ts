@@ -6,7 +6,7 @@ import {
   setBackend,
   version_core,
 } from '@tensorflow/tfjs-core';
-import { BackendError } from './backend-error.js';
+import { BackendError } from './errors.js';
 import { registerGradients } from './register-gradients.js';
 import { defaultWasmPaths } from './wasm-paths.js';
 
