@@ -1,5 +1,4 @@
 import { BackendError } from '@rnnkit/backend';
-import { UsageError } from './cli-error.js';
 import { BENCH_HELP, bench } from './commands/bench.js';
 import { DEMO_HELP, demo } from './commands/demo.js';
 import { EVAL_HELP, evalCommand } from './commands/eval.js';
@@ -9,6 +8,7 @@ import { SAMPLE_HELP, sampleCommand } from './commands/sample.js';
 import { train } from './commands/train.js';
 import { TRAIN_HELP } from './commands/train-help.js';
 import { VERIFY_HELP, verify } from './commands/verify.js';
+import { UsageError } from './errors.js';
 import type { Io } from './io.js';
 
 const COMMANDS: Record<

@@ -1,4 +1,4 @@
-import { UsageError } from './cli-error.js';
+import { UsageError } from './errors.js';
 
 /** Bounds of a number option; open ends exclude the bound. */
 export interface NumberRange {

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { UsageError } from './cli-error.js';
+import { UsageError } from './errors.js';
 
 type OptionSpec = Record<string, { type: 'string' | 'boolean'; short?: string }>;
 

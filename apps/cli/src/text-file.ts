@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { decodeText } from '@rnnkit/trainer';
-import { InputError } from './input-error.js';
+import { InputError } from './errors.js';
 
 /** Reads a UTF-8 text file, with a one-line reason when it cannot be used. */
 export async function readTextFile(path: string): Promise<string> {

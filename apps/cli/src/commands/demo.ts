@@ -1,6 +1,6 @@
 import { BACKENDS, initBackend } from '@rnnkit/backend';
 import type { CellType } from '@rnnkit/cells';
-import { UsageError } from '../cli-error.js';
+import { UsageError } from '../errors.js';
 import type { Io } from '../io.js';
 import { runShapes } from '../lecture/shapes.js';
 import { trainLecture } from '../lecture/train-lecture.js';

@@ -10,18 +10,10 @@ import {
   sidecarPath,
 } from '@rnnkit/trainer';
 import { writeCheckpoint } from '../checkpoint-files.js';
-import { UsageError } from '../cli-error.js';
-import { InputError } from '../input-error.js';
+import { asInputError, InputError, reportUserErrors, UsageError } from '../errors.js';
 import type { Io } from '../io.js';
 import { choiceOption, parseCommand } from '../options.js';
-import { reportUserErrors } from '../user-errors.js';
-import {
-  asInputError,
-  exists,
-  readBytes,
-  readJsonIfPresent,
-  readLayersModel,
-} from './model-files.js';
+import { exists, readBytes, readJsonIfPresent, readLayersModel } from './model-files.js';
 
 export const IMPORT_HELP = `Usage: rnnkit import <file> --out <checkpoint> [options]
 

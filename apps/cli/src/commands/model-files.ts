@@ -3,21 +3,8 @@
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { type LayersModelFiles, sidecarPath } from '@rnnkit/trainer';
-import { InputError } from '../input-error.js';
+import { InputError } from '../errors.js';
 import { describeReadError } from '../text-file.js';
-import { isUserError } from '../user-errors.js';
-
-/** Runs `fn`, turning an error in a file the user gave into an `InputError` that names it. */
-export async function asInputError<T>(what: string, fn: () => Promise<T> | T): Promise<T> {
-  try {
-    return await fn();
-  } catch (error) {
-    if (isUserError(error) && !(error instanceof InputError)) {
-      throw new InputError(`${what}: ${error.message}`);
-    }
-    throw error;
-  }
-}
 
 export async function readBytes(path: string, what: string): Promise<Uint8Array> {
   const buffer = await readFile(path).catch((error: unknown) => {
