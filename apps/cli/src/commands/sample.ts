@@ -3,8 +3,7 @@ import { createTextGenerator, disposeCharLM, loadCharLM } from '@rnnkit/trainer'
 import { findCheckpoint, readCheckpoint } from '../checkpoint-files.js';
 import { reportUserErrors, UsageError } from '../errors.js';
 import type { Io } from '../io.js';
-import { numberOption } from '../number-option.js';
-import { choiceOption, intOption, parseCommand } from '../options.js';
+import { choiceOption, intOption, numberOption, parseCommand } from '../options.js';
 
 export const SAMPLE_HELP = `Usage: rnnkit sample <checkpoint> [options]
 

@@ -2,8 +2,7 @@ import type { CellType } from '@rnnkit/cells';
 import { OPTIMIZER_NAMES, SCHEDULE_NAMES } from '@rnnkit/optim';
 import type { ScheduleOptions, TrainOptions } from '@rnnkit/trainer';
 import { UsageError } from '../errors.js';
-import { numberOption } from '../number-option.js';
-import { choiceOption, intOption } from '../options.js';
+import { choiceOption, intOption, numberOption } from '../options.js';
 
 type Values = Record<string, string | boolean | undefined>;
 
