@@ -1,7 +1,7 @@
 import { BACKENDS, initBackend } from '@rnnkit/backend';
 import { createTextGenerator, disposeCharLM, loadCharLM } from '@rnnkit/trainer';
-import { findCheckpoint, readCheckpoint } from '../checkpoint-files.js';
 import { reportUserErrors, UsageError } from '../errors.js';
+import { findCheckpoint, readCheckpoint } from '../files/checkpoint-files.js';
 import type { Io } from '../io.js';
 import { choiceOption, intOption, numberOption, parseCommand } from '../options.js';
 
