@@ -10,7 +10,6 @@ import { fileURLToPath } from 'node:url';
 import { startServer } from './server.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const repo = join(here, '../../..');
 const out = join(here, 'dist');
 const chromium = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const TIMEOUT_MS = 180_000;
@@ -25,9 +24,10 @@ const CONFIGS = [
 ];
 
 async function build() {
-  // esbuild and tfjs-backend-wasm are dependencies of @rnnkit/backend, not of this folder.
-  const fromBackend = createRequire(join(repo, 'packages/backend/package.json'));
-  const esbuild = fromBackend('esbuild');
+  const require = createRequire(import.meta.url);
+  const esbuild = require('esbuild');
+  // The .wasm files page.js loads are those of @rnnkit/backend's own tfjs-backend-wasm.
+  const fromBackend = createRequire(require.resolve('@rnnkit/backend/package.json'));
   const wasmDist = dirname(fromBackend.resolve('@tensorflow/tfjs-backend-wasm/package.json'));
   await rm(out, { recursive: true, force: true });
   await mkdir(out, { recursive: true });

@@ -1,14 +1,14 @@
 import { BackendError } from '@rnnkit/backend';
-import { UsageError } from './cli-error.js';
 import { BENCH_HELP, bench } from './commands/bench.js';
 import { DEMO_HELP, demo } from './commands/demo.js';
 import { EVAL_HELP, evalCommand } from './commands/eval.js';
 import { EXPORT_HELP, exportCommand } from './commands/export.js';
 import { IMPORT_HELP, importCommand } from './commands/import.js';
 import { SAMPLE_HELP, sampleCommand } from './commands/sample.js';
-import { train } from './commands/train.js';
-import { TRAIN_HELP } from './commands/train-help.js';
+import { train } from './commands/train/train.js';
+import { TRAIN_HELP } from './commands/train/train-help.js';
 import { VERIFY_HELP, verify } from './commands/verify.js';
+import { UsageError } from './errors.js';
 import type { Io } from './io.js';
 
 const COMMANDS: Record<

@@ -8,7 +8,7 @@ import { readSafetensors, writeSafetensors } from '@rnnkit/cells';
 import { CharTokenizer } from '@rnnkit/tokenizer';
 import { type CharLMConfig, createCharLM, disposeCharLM, portableCharLM } from '@rnnkit/trainer';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readCheckpoint, writeCheckpoint } from './checkpoint-files.js';
+import { readCheckpoint, writeCheckpoint } from './files/checkpoint-files.js';
 import { rnnkit } from './test-support/run-cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'rnnkit-export-'));

@@ -108,23 +108,13 @@ export async function bench(args: string[], io: Io): Promise<number> {
 type BenchValues = Record<string, string | boolean | undefined>;
 
 /**
- * Delegates to the bench app's rnnkit-vs-tfjs-layers comparison when it is built and
- * tfjs-layers can be loaded (a dev dependency of the bench app only); undefined otherwise,
- * so an installed CLI falls back to timing rnnkit alone.
+ * Runs the bench app's rnnkit-vs-tfjs-layers comparison when tfjs-layers can be loaded (a dev
+ * dependency of @rnnkit/bench only); undefined otherwise, so the CLI falls back to timing
+ * rnnkit alone. Loaded on demand: the other commands never load the bench code.
  */
 async function compare(values: BenchValues, io: Io): Promise<number | undefined> {
-  let mod: typeof import('./bench-app.js');
-  try {
-    // apps/cli/dist/commands -> apps/bench/dist: present only in the rnnkit repository.
-    mod = await import(new URL('../../../bench/dist/index.js', import.meta.url).href);
-    await import(new URL('../../../bench/dist/load-tfjs-layers.js', import.meta.url).href).then(
-      async (m: { loadTfjsLayers(): Promise<unknown> }) => {
-        if ((await m.loadTfjsLayers()) == null) throw new Error('no tfjs-layers');
-      },
-    );
-  } catch {
-    return undefined;
-  }
+  const benchApp = await import('@rnnkit/bench');
+  if ((await benchApp.loadTfjsLayers()) == null) return undefined;
   const backend = choiceOption(
     'backend',
     values.backend as string | undefined,
@@ -148,7 +138,7 @@ async function compare(values: BenchValues, io: Io): Promise<number | undefined>
     1,
     100_000,
   );
-  await mod.runBench({
+  await benchApp.runBench({
     backends: backend === 'auto' ? ['wasm', 'cpu'] : [backend],
     json: values.json === true,
     configs: shaped

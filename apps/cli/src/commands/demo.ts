@@ -1,11 +1,11 @@
 import { BACKENDS, initBackend } from '@rnnkit/backend';
 import type { CellType } from '@rnnkit/cells';
-import { UsageError } from '../cli-error.js';
+import { runShapes } from '../demos/lecture/shapes.js';
+import { trainLecture } from '../demos/lecture/train-lecture.js';
+import { isTaskName, runTask, TASK_NAMES } from '../demos/tasks/run-task.js';
+import { UsageError } from '../errors.js';
 import type { Io } from '../io.js';
-import { runShapes } from '../lecture/shapes.js';
-import { trainLecture } from '../lecture/train-lecture.js';
 import { choiceOption, intOption, parseCommand } from '../options.js';
-import { isTaskName, runTask, TASK_NAMES } from '../tasks/run-task.js';
 
 export const DEMO_HELP = `Usage: rnnkit demo [shapes|hihello|ifyou|all|classify|generate|tag|translate] [options]
 

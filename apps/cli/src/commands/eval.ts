@@ -1,12 +1,11 @@
 import { BACKENDS, initBackend } from '@rnnkit/backend';
 import { UnknownCharacterError } from '@rnnkit/tokenizer';
 import { disposeCharLM, evaluateText, loadCharLM, TrainingDataError } from '@rnnkit/trainer';
-import { findCheckpoint, readCheckpoint } from '../checkpoint-files.js';
-import { UsageError } from '../cli-error.js';
+import { reportUserErrors, UsageError } from '../errors.js';
+import { findCheckpoint, readCheckpoint } from '../files/checkpoint-files.js';
+import { readTextFile } from '../files/text-file.js';
 import type { Io } from '../io.js';
 import { choiceOption, intOption, parseCommand } from '../options.js';
-import { readTextFile } from '../text-file.js';
-import { reportUserErrors } from '../user-errors.js';
 
 export const EVAL_HELP = `Usage: rnnkit eval <checkpoint> <text-file> [options]
 

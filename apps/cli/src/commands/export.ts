@@ -1,10 +1,10 @@
 import { charLMToLayersModel, charLMToSafetensors, type PortableCharLM } from '@rnnkit/trainer';
-import { findCheckpoint, readCheckpoint } from '../checkpoint-files.js';
-import { UsageError } from '../cli-error.js';
+import { asInputError, reportUserErrors, UsageError } from '../errors.js';
+import { findCheckpoint, readCheckpoint } from '../files/checkpoint-files.js';
+import { exists } from '../files/file-access.js';
+import { writeLayersModel, writeSafetensorsFiles } from '../files/model-files.js';
 import type { Io } from '../io.js';
 import { choiceOption, parseCommand } from '../options.js';
-import { reportUserErrors } from '../user-errors.js';
-import { asInputError, exists, writeLayersModel, writeSafetensorsFiles } from './model-files.js';
 
 export const EXPORT_HELP = `Usage: rnnkit export <checkpoint> --format safetensors|tfjs-layers --out <path> [options]
 

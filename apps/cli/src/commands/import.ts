@@ -9,19 +9,12 @@ import {
   type PortableCharLM,
   sidecarPath,
 } from '@rnnkit/trainer';
-import { writeCheckpoint } from '../checkpoint-files.js';
-import { UsageError } from '../cli-error.js';
-import { InputError } from '../input-error.js';
+import { asInputError, InputError, reportUserErrors, UsageError } from '../errors.js';
+import { writeCheckpoint } from '../files/checkpoint-files.js';
+import { exists } from '../files/file-access.js';
+import { readBytes, readJsonIfPresent, readLayersModel } from '../files/model-files.js';
 import type { Io } from '../io.js';
 import { choiceOption, parseCommand } from '../options.js';
-import { reportUserErrors } from '../user-errors.js';
-import {
-  asInputError,
-  exists,
-  readBytes,
-  readJsonIfPresent,
-  readLayersModel,
-} from './model-files.js';
 
 export const IMPORT_HELP = `Usage: rnnkit import <file> --out <checkpoint> [options]
 

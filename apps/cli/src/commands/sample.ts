@@ -1,11 +1,9 @@
 import { BACKENDS, initBackend } from '@rnnkit/backend';
 import { createTextGenerator, disposeCharLM, loadCharLM } from '@rnnkit/trainer';
-import { findCheckpoint, readCheckpoint } from '../checkpoint-files.js';
-import { UsageError } from '../cli-error.js';
+import { reportUserErrors, UsageError } from '../errors.js';
+import { findCheckpoint, readCheckpoint } from '../files/checkpoint-files.js';
 import type { Io } from '../io.js';
-import { numberOption } from '../number-option.js';
-import { choiceOption, intOption, parseCommand } from '../options.js';
-import { reportUserErrors } from '../user-errors.js';
+import { choiceOption, intOption, numberOption, parseCommand } from '../options.js';
 
 export const SAMPLE_HELP = `Usage: rnnkit sample <checkpoint> [options]
 

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { BACKENDS, initBackend } from '@rnnkit/backend';
 import { type Check, verifyReference } from '@rnnkit/trainer';
-import { UsageError } from '../cli-error.js';
+import { UsageError } from '../errors.js';
 import type { Io } from '../io.js';
 import { choiceOption, parseCommand } from '../options.js';
 

@@ -1,9 +1,8 @@
 import type { CellType } from '@rnnkit/cells';
 import { OPTIMIZER_NAMES, SCHEDULE_NAMES } from '@rnnkit/optim';
 import type { ScheduleOptions, TrainOptions } from '@rnnkit/trainer';
-import { UsageError } from '../cli-error.js';
-import { numberOption } from '../number-option.js';
-import { choiceOption, intOption } from '../options.js';
+import { UsageError } from '../../errors.js';
+import { choiceOption, intOption, numberOption } from '../../options.js';
 
 type Values = Record<string, string | boolean | undefined>;
 

@@ -1,6 +1,6 @@
 // Node-only: checkpoints as folders on disk. The format itself (@rnnkit/trainer) is pure.
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import {
   type CheckpointData,
@@ -9,13 +9,7 @@ import {
   parseModelJson,
   serializeCheckpoint,
 } from '@rnnkit/trainer';
-import { describeReadError } from './text-file.js';
-
-const exists = (path: string) =>
-  stat(path).then(
-    () => true,
-    () => false,
-  );
+import { describeReadError, exists } from './file-access.js';
 
 /**
  * The checkpoint folder a path names: the folder holding model.json, a model.json file, or a

@@ -1,8 +1,8 @@
 // rnnkit demo generate: a one-to-many decoder spells every number 0..99 from its digits,
 // >= 95% exact match; and the demo names reject mistakes with the list of names.
 import { describe, expect, it } from 'vitest';
+import { percentAfter, runDemo } from '../../test-support/run-demo.js';
 import { numberName } from './generate.js';
-import { percentAfter, runDemo } from './task-test-support.js';
 
 describe('rnnkit demo generate', () => {
   it('spells numbers', () => {

@@ -1,4 +1,4 @@
-import type { Io } from '../io.js';
+import type { Io } from '../../io.js';
 import { classifyTask } from './classify.js';
 import { generateTask } from './generate.js';
 import { tagTask } from './tag.js';

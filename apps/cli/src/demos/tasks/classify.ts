@@ -11,7 +11,7 @@ import {
 } from '@rnnkit/cells';
 import { adam, sequenceLoss } from '@rnnkit/optim';
 import * as tf from '@tensorflow/tfjs-core';
-import type { Io } from '../io.js';
+import type { Io } from '../../io.js';
 import {
   padIds,
   randInt,

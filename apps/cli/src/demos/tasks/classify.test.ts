@@ -1,6 +1,6 @@
 // rnnkit demo classify: a many-to-one LSTM learns balanced brackets, >= 95% on held-out strings.
 import { describe, expect, it } from 'vitest';
-import { percentAfter, runDemo } from './task-test-support.js';
+import { percentAfter, runDemo } from '../../test-support/run-demo.js';
 
 describe('rnnkit demo classify', () => {
   it('reaches 95% held-out accuracy', async () => {

@@ -1,5 +1,5 @@
 import type { EvalEvent, StepEvent } from '@rnnkit/trainer';
-import type { Io } from '../io.js';
+import type { Io } from '../../io.js';
 
 /** How progress is shown: a live line (terminal), plain lines (logs, pipes) or JSON lines. */
 export type ProgressMode = 'tty' | 'plain' | 'json';

@@ -1,7 +1,7 @@
 import type { Optimizer } from '@rnnkit/optim';
 import { minimizeStep } from '@rnnkit/trainer';
 import * as tf from '@tensorflow/tfjs-core';
-import type { Io } from '../io.js';
+import type { Io } from '../../io.js';
 
 /** What every task demo reports: its metric on held-out data and whether it met the target. */
 export interface TaskResult {

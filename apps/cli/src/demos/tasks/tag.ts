@@ -15,7 +15,7 @@ import {
 } from '@rnnkit/cells';
 import { accuracy, adam, sequenceLoss } from '@rnnkit/optim';
 import * as tf from '@tensorflow/tfjs-core';
-import type { Io } from '../io.js';
+import type { Io } from '../../io.js';
 import {
   padIds,
   randInt,

@@ -1,7 +1,7 @@
 // rnnkit demo tag: a bidirectional GRU tags word boundaries at >= 97% per character, and beats
 // a unidirectional GRU of the same width, which cannot see whether a word ends.
 import { describe, expect, it } from 'vitest';
-import { percentAfter, runDemo } from './task-test-support.js';
+import { percentAfter, runDemo } from '../../test-support/run-demo.js';
 
 describe('rnnkit demo tag', () => {
   it('reaches 97% per-character accuracy, above the unidirectional baseline', async () => {

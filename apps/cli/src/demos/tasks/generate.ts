@@ -10,7 +10,7 @@ import {
   greedyDecode,
 } from '@rnnkit/trainer';
 import * as tf from '@tensorflow/tfjs-core';
-import type { Io } from '../io.js';
+import type { Io } from '../../io.js';
 import { padIds, report, type TaskOptions, type TaskResult, trainTask } from './task-support.js';
 
 const ONES =

@@ -3,7 +3,7 @@ import { adam } from '@rnnkit/optim';
 import { CharTokenizer } from '@rnnkit/tokenizer';
 import { createCharLM, disposeCharLM, predict, trainStep } from '@rnnkit/trainer';
 import * as tf from '@tensorflow/tfjs-core';
-import type { Io } from '../io.js';
+import type { Io } from '../../io.js';
 
 export interface LectureTraining {
   /** The sample text: the model reads text[:-1] and learns to predict text[1:]. */

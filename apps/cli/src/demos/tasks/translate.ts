@@ -10,7 +10,7 @@ import {
   seq2seqLogits,
   seq2seqParams,
 } from '@rnnkit/trainer';
-import type { Io } from '../io.js';
+import type { Io } from '../../io.js';
 import {
   padIds,
   randInt,

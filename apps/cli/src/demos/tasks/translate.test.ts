@@ -1,7 +1,7 @@
 // rnnkit demo translate: an encoder-decoder reverses held-out strings, >= 90% exact with greedy
 // decoding, and reports beam search next to it.
 import { describe, expect, it } from 'vitest';
-import { percentAfter, runDemo } from './task-test-support.js';
+import { percentAfter, runDemo } from '../../test-support/run-demo.js';
 
 describe('rnnkit demo translate', () => {
   it('reaches 90% exact-sequence accuracy greedily and reports beam search', async () => {

@@ -1,6 +1,6 @@
 import { type CellType, createRecurrent, disposeRecurrent, runRecurrent } from '@rnnkit/cells';
 import * as tf from '@tensorflow/tfjs-core';
-import type { Io } from '../io.js';
+import type { Io } from '../../io.js';
 import { formatShape, formatValues } from './format.js';
 
 // The lecture's one-hot vectors for the four letters of "hello".

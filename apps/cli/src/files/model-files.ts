@@ -1,23 +1,10 @@
 // Node-only: exported model files on disk (safetensors + sidecar, tfjs-layers folders). The
 // formats themselves (@rnnkit/cells, @rnnkit/trainer) are pure and work in browsers too.
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { type LayersModelFiles, sidecarPath } from '@rnnkit/trainer';
-import { InputError } from '../input-error.js';
-import { describeReadError } from '../text-file.js';
-import { isUserError } from '../user-errors.js';
-
-/** Runs `fn`, turning an error in a file the user gave into an `InputError` that names it. */
-export async function asInputError<T>(what: string, fn: () => Promise<T> | T): Promise<T> {
-  try {
-    return await fn();
-  } catch (error) {
-    if (isUserError(error) && !(error instanceof InputError)) {
-      throw new InputError(`${what}: ${error.message}`);
-    }
-    throw error;
-  }
-}
+import { InputError } from '../errors.js';
+import { describeReadError, exists } from './file-access.js';
 
 export async function readBytes(path: string, what: string): Promise<Uint8Array> {
   const buffer = await readFile(path).catch((error: unknown) => {
@@ -36,12 +23,6 @@ export async function readJsonIfPresent(path: string): Promise<unknown> {
     throw new InputError(`'${path}' is not valid JSON (${(error as Error).message}).`);
   }
 }
-
-export const exists = (path: string) =>
-  stat(path).then(
-    () => true,
-    () => false,
-  );
 
 /** A tfjs-layers model from its model.json (or the folder holding it) and its weight files. */
 export async function readLayersModel(path: string): Promise<LayersModelFiles> {

@@ -1,17 +1,12 @@
-import { readFile } from 'node:fs/promises';
-import { decodeText } from '@rnnkit/trainer';
-import { InputError } from './input-error.js';
+// How the CLI looks at a path before and after using it; shared by every file reader.
+import { stat } from 'node:fs/promises';
 
-/** Reads a UTF-8 text file, with a one-line reason when it cannot be used. */
-export async function readTextFile(path: string): Promise<string> {
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(path);
-  } catch (error) {
-    throw new InputError(describeReadError(path, error, 'text file'));
-  }
-  return decodeText(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), `'${path}'`);
-}
+/** Whether anything (file or folder) is at the path. */
+export const exists = (path: string): Promise<boolean> =>
+  stat(path).then(
+    () => true,
+    () => false,
+  );
 
 /** What went wrong opening a file, and what to do about it. */
 export function describeReadError(path: string, error: unknown, what: string): string {

@@ -1,0 +1,54 @@
+// The CLI's two error classes, and how a command tells a user's mistake from a bug: by
+// `instanceof RnnkitError` and its `userError` marker, never by name strings.
+import { RnnkitError } from '@rnnkit/core';
+import type { Io } from './io.js';
+
+/** A mistake in how the command was called: printed with a hint, exit code 2. */
+export class UsageError extends RnnkitError {
+  override name = 'UsageError';
+  override readonly code = 'usage';
+}
+
+/** A file the user named cannot be used (missing, unreadable, a folder): exit code 1. */
+export class InputError extends RnnkitError {
+  override name = 'InputError';
+  override readonly code = 'input';
+}
+
+/** An error the user fixes by changing their input, not a bug in rnnkit. */
+export function isUserError(error: unknown): error is RnnkitError {
+  return error instanceof RnnkitError && error.userError;
+}
+
+/**
+ * Runs a command, turning an error the user's input caused (any `RnnkitError` marked
+ * `userError`) into a one-line message and exit code 1. A `UsageError` passes through, so the
+ * CLI prints it with its hint and exit code 2; anything else is a bug and keeps its stack.
+ */
+export async function reportUserErrors(
+  command: string,
+  io: Io,
+  run: () => Promise<number>,
+): Promise<number> {
+  try {
+    return await run();
+  } catch (error) {
+    if (isUserError(error) && !(error instanceof UsageError)) {
+      io.err(`rnnkit ${command}: ${error.message.replace(/\s*\n\s*/g, ' ')}\n`);
+      return 1;
+    }
+    throw error;
+  }
+}
+
+/** Runs `fn`, turning an error in a file the user gave into an `InputError` that names it. */
+export async function asInputError<T>(what: string, fn: () => Promise<T> | T): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    if (isUserError(error) && !(error instanceof InputError)) {
+      throw new InputError(`${what}: ${error.message}`);
+    }
+    throw error;
+  }
+}
