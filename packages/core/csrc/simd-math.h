@@ -70,9 +70,14 @@ static inline void add_sum(double *s, V v, int n) {
 // ~1 ulp on [-87.3, 88.4]; the argument is clamped to that range (sigmoid and tanh only
 // need e^x to saturate there), NaN stays NaN.
 static inline V v_exp(V x) {
-  x = wasm_f32x4_min(x, SPLAT(88.3762626647949f));
-  x = wasm_f32x4_max(x, SPLAT(-87.3365447504f));
-  V n = wasm_f32x4_nearest(MUL(x, SPLAT(1.44269504088896341f)));
+  // pmin/pmax (one x86 instruction each, unlike min/max); NaN in x comes out as x
+  x = wasm_f32x4_pmin(x, SPLAT(88.3762626647949f));
+  x = wasm_f32x4_pmax(x, SPLAT(-87.3365447504f));
+  // n = round(x log2 e): adding 1.5·2^23 rounds to an integer (ties to even) and leaves
+  // n in the low mantissa bits, where the shift below turns it into 2^n (no float-to-int
+  // conversion, which costs a long sequence on x86).
+  V fx = ADD(MUL(x, SPLAT(1.44269504088896341f)), SPLAT(12582912.0f));
+  V n = SUB(fx, SPLAT(12582912.0f));
   V r = SUB(x, MUL(n, SPLAT(0.693359375f)));
   r = SUB(r, MUL(n, SPLAT(-2.12194440e-4f)));
   V r2 = MUL(r, r);
@@ -83,7 +88,7 @@ static inline V v_exp(V x) {
   y = ADD(MUL(y, r), SPLAT(1.6666665459e-1f));
   y = ADD(MUL(y, r), SPLAT(5.0000001201e-1f));
   y = ADD(ADD(MUL(y, r2), r), ONE);
-  V e = wasm_i32x4_shl(wasm_i32x4_add(wasm_i32x4_trunc_sat_f32x4(n), wasm_i32x4_splat(127)), 23);
+  V e = wasm_i32x4_add(wasm_i32x4_shl(fx, 23), wasm_i32x4_splat(0x3f800000));
   return MUL(y, e);
 }
 
