@@ -1,0 +1,160 @@
+import { simdModule } from './simd-module.js';
+
+/**
+ * rnnkit's cell arithmetic and Adam as WebAssembly SIMD kernels, bound to one
+ * `WebAssembly.Memory`. Every pointer argument is an offset **in 4-byte units** into that
+ * memory (what `Buf.off` holds: a tfjs wasm tensor's `memoryOffset >>> 2`); offset 0 means
+ * "absent" for the optional ones (`on`, the bias sums, GRU's `rows`). Shapes are row-major
+ * per batch row: `mm`, `xp`, `dGx`, `dGh` [B, G*H] gate-major, `cache` [B, K*H], states and
+ * outputs [B, H], `on` [B] float (0 past a sequence's length). The equations are those of
+ * `@rnnkit/cells`' fused-lstm / fused-gru / fused-rnn, in float32; the bias sums (`sumX`,
+ * `sumH`, float64 arrays, 8-byte aligned) accumulate Σ over the batch rows in the JS order.
+ * A kernel reads and writes only the ranges its arguments name.
+ */
+export interface SimdKernels {
+  readonly memory: WebAssembly.Memory;
+  /** Cache row i, f, g, o, tanh(c'). */
+  lstmForward(
+    batch: number,
+    hidden: number,
+    mm: number,
+    xp: number,
+    h: number,
+    c: number,
+    hNext: number,
+    cNext: number,
+    out: number,
+    cache: number,
+    on: number,
+  ): void;
+  /** dh, dc in place; `dGh` may equal `dGx`; `sumX` [4H] float64 or 0. */
+  lstmBackward(
+    batch: number,
+    hidden: number,
+    dh: number,
+    dc: number,
+    dOut: number,
+    cache: number,
+    c: number,
+    on: number,
+    dGx: number,
+    dGh: number,
+    sumX: number,
+  ): void;
+  /** Reset after the recurrent matMul; `bias` is b_hh [3H]. Cache row r, z, n, hn. */
+  gruForward(
+    batch: number,
+    hidden: number,
+    mm: number,
+    xp: number,
+    bias: number,
+    h: number,
+    hNext: number,
+    out: number,
+    cache: number,
+    on: number,
+  ): void;
+  /** dh in place; `rows` (dGh kept for dW_hh) or 0; `sumX`, `sumH` [3H] float64 or 0. */
+  gruBackward(
+    batch: number,
+    hidden: number,
+    dh: number,
+    dOut: number,
+    cache: number,
+    h: number,
+    on: number,
+    dGx: number,
+    dGh: number,
+    rows: number,
+    sumX: number,
+    sumH: number,
+  ): void;
+  /** Cache row h' (before masking). */
+  rnnForward(
+    batch: number,
+    hidden: number,
+    mm: number,
+    xp: number,
+    h: number,
+    hNext: number,
+    out: number,
+    cache: number,
+    on: number,
+  ): void;
+  /** dh in place; `dGh` may equal `dGx`; `sumX` [H] float64 or 0. */
+  rnnBackward(
+    batch: number,
+    hidden: number,
+    dh: number,
+    dOut: number,
+    cache: number,
+    on: number,
+    dGx: number,
+    dGh: number,
+    sumX: number,
+  ): void;
+  /** `dst[0..n) += src[0..n)` in float32 (BPTT's dh += dG_h W_hh). */
+  addF32(dst: number, src: number, n: number): void;
+  /**
+   * Adam over n floats, bit-identical to `@rnnkit/optim`'s fused JS kernel (float64 lanes):
+   * m1 = b1 m + (1-b1) g, v1 = b2 v + (1-b2) g², p1 = p - a m1 / (s sqrt(v1) + eps).
+   * Outputs may be the inputs.
+   */
+  adamStep(
+    p: number,
+    g: number,
+    m: number,
+    v: number,
+    pOut: number,
+    mOut: number,
+    vOut: number,
+    n: number,
+    a: number,
+    s: number,
+    beta1: number,
+    beta2: number,
+    epsilon: number,
+  ): void;
+}
+
+type Fn = (...args: number[]) => void;
+const bound = new WeakMap<WebAssembly.Memory, SimdKernels>();
+
+/**
+ * The SIMD kernels running on `memory` (instantiated once per memory), or undefined when
+ * SIMD is missing, turned off, not yet compiled on a browser main thread (`initSimd()`), or
+ * `memory` is shared (tfjs's multi-threaded build): callers then keep the JS path.
+ *
+ * @example
+ * ```ts
+ * const mem = wasmBackendMemory(backend); // tfjs's heap: the kernels run on tensors in place
+ * const k = mem && simdKernels(mem);
+ * if (k) k.lstmForward(B, H, mm.off, xp.off, h.off, c.off, hN.off, cN.off, out.off, cache.off, 0);
+ * ```
+ */
+export function simdKernels(memory: WebAssembly.Memory): SimdKernels | undefined {
+  const module = simdModule(); // first, so setSimdEnabled(false) holds for bound memories too
+  if (module === undefined) return undefined;
+  const known = bound.get(memory);
+  if (known) return known;
+  // The module imports an unshared memory; a shared one would not link.
+  if (isShared(memory)) return undefined;
+  const ex = new WebAssembly.Instance(module, { env: { memory } }).exports as Record<string, Fn>;
+  const kernels: SimdKernels = {
+    memory,
+    lstmForward: ex.lstm_forward as Fn,
+    lstmBackward: ex.lstm_backward as Fn,
+    gruForward: ex.gru_forward as Fn,
+    gruBackward: ex.gru_backward as Fn,
+    rnnForward: ex.rnn_forward as Fn,
+    rnnBackward: ex.rnn_backward as Fn,
+    addF32: ex.add_f32 as Fn,
+    adamStep: ex.adam_step as Fn,
+  };
+  bound.set(memory, kernels);
+  return kernels;
+}
+
+function isShared(memory: WebAssembly.Memory): boolean {
+  return typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+}
