@@ -6,8 +6,8 @@ import {
   charLMParams,
   createCharLM,
   disposeCharLM,
-} from '../char-lm.js';
-import { trainStep } from '../train-step.js';
+} from '../models/char-lm.js';
+import { trainStep } from '../train/train-step.js';
 import { type Check, compare, TOLERANCES } from './compare.js';
 import type { TrainerReference } from './reference-types.js';
 import { scoped } from './scoped.js';

@@ -1,0 +1,51 @@
+import { loadParamsStateDict, paramsStateDict } from '@rnnkit/cells';
+import { CharTokenizer } from '@rnnkit/tokenizer';
+import { type CharLM, charLMParams, createCharLM, disposeCharLM } from '../models/char-lm.js';
+import { ModelFileError } from './model-file-error.js';
+import type { PortableCharLM } from './portable-char-lm.js';
+
+/**
+ * A model's config and weights (and tokenizer) as plain data, ready for any exporter.
+ * Reads the weights synchronously: for saving, not for training loops.
+ *
+ * @example
+ * ```ts
+ * const { bytes } = charLMToSafetensors(portableCharLM(model, tokenizer));
+ * ```
+ */
+export function portableCharLM(model: CharLM, tokenizer?: CharTokenizer): PortableCharLM {
+  const params = paramsStateDict(charLMParams(model));
+  return tokenizer
+    ? { model: { ...model.config }, params, tokenizer: tokenizer.toJSON() }
+    : { model: { ...model.config }, params };
+}
+
+/**
+ * Builds the model (and tokenizer, when present) of imported data. A tokenizer whose size
+ * differs from the model's vocabulary is a `ModelFileError`; nothing stays allocated on error.
+ *
+ * @example
+ * ```ts
+ * const { model, tokenizer } = charLMFromPortable(charLMFromSafetensors(bytes));
+ * ```
+ */
+export function charLMFromPortable(p: PortableCharLM): {
+  model: CharLM;
+  tokenizer?: CharTokenizer;
+} {
+  const tokenizer = p.tokenizer ? CharTokenizer.fromJSON(p.tokenizer) : undefined;
+  if (tokenizer && tokenizer.vocabSize !== p.model.vocabSize) {
+    throw new ModelFileError(
+      `The tokenizer has ${tokenizer.vocabSize} tokens but the model's vocabulary is ` +
+        `${p.model.vocabSize}: the sidecar belongs to another model.`,
+    );
+  }
+  const model = createCharLM(p.model);
+  try {
+    loadParamsStateDict(charLMParams(model), p.params, '', 'the imported model');
+  } catch (error) {
+    disposeCharLM(model);
+    throw error;
+  }
+  return tokenizer ? { model, tokenizer } : { model };
+}
