@@ -1,21 +1,26 @@
 export type { Rng } from '@rnnkit/core';
 export { createRng } from '@rnnkit/core';
-export { ConfigError } from './config-error.js';
 export { decodeText } from './data/decode-text.js';
 export type { SplitOptions, TextSplit } from './data/split-text.js';
 export { splitText } from './data/split-text.js';
 export type { TextStreams } from './data/text-streams.js';
 export { textStreams, windowAt } from './data/text-streams.js';
+export {
+  CheckpointError,
+  ConfigError,
+  ModelFileError,
+  ReferenceFormatError,
+  TrainingDataError,
+  TrainingDivergedError,
+} from './errors.js';
 export { checkCharLMParams } from './files/check-params.js';
 export type { CheckpointData, HistoryEntry, TrainingState } from './files/checkpoint-data.js';
 export { CHECKPOINT_FORMAT, CHECKPOINT_VERSION } from './files/checkpoint-data.js';
-export { CheckpointError } from './files/checkpoint-error.js';
 export { deserializeCheckpoint, parseModelJson } from './files/deserialize-checkpoint.js';
 export type { LayersModelFiles } from './files/layers-model-export.js';
 export { charLMToLayersModel } from './files/layers-model-export.js';
 export { charLMFromLayersModel } from './files/layers-model-import.js';
 export { loadCharLM } from './files/load-char-lm.js';
-export { ModelFileError } from './files/model-file-error.js';
 export type { PortableCharLM } from './files/portable-char-lm.js';
 export { charLMShapes, checkCharLMConfig, inferCharLMConfig } from './files/portable-char-lm.js';
 export { charLMFromPortable, portableCharLM } from './files/portable-model.js';
@@ -69,10 +74,7 @@ export type { EndEvent, EvalEvent, StepEvent, TrainEvent } from './train/train-e
 export type { TrainStepOptions, TrainStepResult } from './train/train-step.js';
 export { trainStep } from './train/train-step.js';
 export type { Trainer } from './train/trainer.js';
-export { TrainingDataError } from './training-data-error.js';
-export { TrainingDivergedError } from './training-diverged-error.js';
 export type { Check, Tolerance } from './verify/compare.js';
 export { TOLERANCES } from './verify/compare.js';
-export { ReferenceFormatError } from './verify/verify-error.js';
 export type { VerifyReport } from './verify/verify-reference.js';
 export { verifyReference } from './verify/verify-reference.js';

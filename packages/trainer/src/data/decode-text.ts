@@ -1,4 +1,4 @@
-import { TrainingDataError } from '../training-data-error.js';
+import { TrainingDataError } from '../errors.js';
 
 /**
  * Decodes a file's bytes as UTF-8 training text, refusing what would train on garbage: no bytes,

@@ -1,4 +1,4 @@
-import { TrainingDataError } from '../training-data-error.js';
+import { TrainingDataError } from '../errors.js';
 import { type TextStreams, textStreams } from './text-streams.js';
 
 export interface SplitOptions {

@@ -1,4 +1,4 @@
-import { TrainingDataError } from '../training-data-error.js';
+import { TrainingDataError } from '../errors.js';
 
 /**
  * Text cut as char-rnn cuts it: B parallel streams of consecutive characters, each read in

@@ -1,6 +1,7 @@
 import type { NamedArray, NamedArrays } from '@rnnkit/cells';
 import type { OptimizerState } from '@rnnkit/optim';
 import type { CharTokenizerJSON } from '@rnnkit/tokenizer';
+import { CheckpointError } from '../errors.js';
 import { resolveTrainConfig, type TrainOptions } from '../train/train-config.js';
 import {
   CHECKPOINT_FORMAT,
@@ -8,7 +9,6 @@ import {
   type CheckpointData,
   type TrainingState,
 } from './checkpoint-data.js';
-import { CheckpointError } from './checkpoint-error.js';
 import { CARRIED_C, CARRIED_H } from './serialize-checkpoint.js';
 
 const RETRY = 'Use another checkpoint (best/ or latest/), or train again.';

@@ -8,11 +8,11 @@ import {
   transposeNamedArray,
 } from '@rnnkit/cells';
 import * as tf from '@tensorflow/tfjs-core';
+import { ModelFileError } from '../errors.js';
 import type { CharLMConfig } from '../models/char-lm.js';
 import { checkCharLMParams } from './check-params.js';
 import type { LayersModelFiles } from './layers-model-export.js';
 import { KERAS_CLASS } from './layers-topology.js';
-import { ModelFileError } from './model-file-error.js';
 import { type PortableCharLM, recurrentConfigOf } from './portable-char-lm.js';
 import { readSidecar } from './safetensors-char-lm.js';
 

@@ -5,6 +5,7 @@ import { type CellType, KerasLayoutError } from '@rnnkit/cells';
 import { CharTokenizer } from '@rnnkit/tokenizer';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ModelFileError } from '../errors.js';
 import {
   type CharLM,
   charLMLogits,
@@ -15,7 +16,6 @@ import {
 import { loadTfjsLayers } from '../test-support/tfjs-layers.js';
 import { charLMToLayersModel, type LayersModelFiles } from './layers-model-export.js';
 import { charLMFromLayersModel } from './layers-model-import.js';
-import { ModelFileError } from './model-file-error.js';
 import { charLMFromPortable, portableCharLM } from './portable-model.js';
 
 const tokenizer = CharTokenizer.fromText('hihello', { order: 'first-seen' });

@@ -1,8 +1,8 @@
 import { loadParamsStateDict } from '@rnnkit/cells';
 import { CharTokenizer } from '@rnnkit/tokenizer';
+import { CheckpointError } from '../errors.js';
 import { type CharLM, charLMParams, createCharLM, disposeCharLM } from '../models/char-lm.js';
 import type { CheckpointData } from './checkpoint-data.js';
-import { CheckpointError } from './checkpoint-error.js';
 
 /**
  * Builds the model and tokenizer a checkpoint holds, checking that its config, vocabulary and

@@ -6,8 +6,8 @@ import {
   type RecurrentConfig,
 } from '@rnnkit/cells';
 import type { CharTokenizerJSON } from '@rnnkit/tokenizer';
+import { ModelFileError } from '../errors.js';
 import type { CharLMConfig } from '../models/char-lm.js';
-import { ModelFileError } from './model-file-error.js';
 
 /**
  * A character model as plain data, the common ground of every file format: its full config,

@@ -1,7 +1,7 @@
 import { loadParamsStateDict, paramsStateDict } from '@rnnkit/cells';
 import { CharTokenizer } from '@rnnkit/tokenizer';
+import { ModelFileError } from '../errors.js';
 import { type CharLM, charLMParams, createCharLM, disposeCharLM } from '../models/char-lm.js';
-import { ModelFileError } from './model-file-error.js';
 import type { PortableCharLM } from './portable-char-lm.js';
 
 /**

@@ -11,8 +11,8 @@ import {
 import { CharTokenizer } from '@rnnkit/tokenizer';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ModelFileError } from '../errors.js';
 import { type CharLM, charLMLogits, createCharLM, disposeCharLM } from '../models/char-lm.js';
-import { ModelFileError } from './model-file-error.js';
 import { charLMFromPortable, portableCharLM } from './portable-model.js';
 import { charLMFromSafetensors, charLMToSafetensors, sidecarPath } from './safetensors-char-lm.js';
 

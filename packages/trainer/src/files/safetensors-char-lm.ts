@@ -1,8 +1,8 @@
 import { readSafetensors, writeSafetensors } from '@rnnkit/cells';
 import type { CharTokenizerJSON } from '@rnnkit/tokenizer';
+import { ModelFileError } from '../errors.js';
 import type { CharLMConfig } from '../models/char-lm.js';
 import { checkCharLMParams } from './check-params.js';
-import { ModelFileError } from './model-file-error.js';
 import { checkCharLMConfig, inferCharLMConfig, type PortableCharLM } from './portable-char-lm.js';
 
 /** The `format` of the JSON sidecar beside an exported safetensors file, and its version. */

@@ -1,6 +1,6 @@
 import type { RecurrentState } from '@rnnkit/cells';
 import * as tf from '@tensorflow/tfjs-core';
-import { ConfigError } from '../config-error.js';
+import { ConfigError } from '../errors.js';
 import type { Decoder } from '../models/decoder.js';
 import { decoderStep, disposeState } from './decoder-step.js';
 import { checkDecodeOptions, type DecodeOptions } from './greedy-decode.js';

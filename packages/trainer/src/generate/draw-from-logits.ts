@@ -1,4 +1,4 @@
-import { ConfigError } from '../config-error.js';
+import { ConfigError } from '../errors.js';
 
 /** How the next character is drawn from the model's distribution. */
 export interface SamplingOptions {

@@ -1,5 +1,5 @@
 import type { RecurrentState } from '@rnnkit/cells';
-import { ConfigError } from '../config-error.js';
+import { ConfigError } from '../errors.js';
 import type { Decoder } from '../models/decoder.js';
 import { decoderStep, disposeState } from './decoder-step.js';
 

@@ -1,6 +1,6 @@
 import { createRng, createStepper, type RecurrentStepper } from '@rnnkit/cells';
 import * as tf from '@tensorflow/tfjs-core';
-import { ConfigError } from '../config-error.js';
+import { ConfigError } from '../errors.js';
 import type { CharLM } from '../models/char-lm.js';
 import { checkSamplingOptions, drawFromLogits, type SamplingOptions } from './draw-from-logits.js';
 

@@ -1,5 +1,5 @@
 import { describeCharacter } from '@rnnkit/tokenizer';
-import { ConfigError } from '../config-error.js';
+import { ConfigError } from '../errors.js';
 import type { CharLM } from '../models/char-lm.js';
 import { createSampler, type SamplerOptions } from './sampler.js';
 

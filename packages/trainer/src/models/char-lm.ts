@@ -16,7 +16,7 @@ import {
   runRecurrent,
 } from '@rnnkit/cells';
 import * as tf from '@tensorflow/tfjs-core';
-import { ConfigError } from '../config-error.js';
+import { ConfigError } from '../errors.js';
 import { tidyResult } from './tidy-result.js';
 
 /** How a character language model is built. */

@@ -1,6 +1,6 @@
 import { applyLinear, type Linear, type Recurrent, type RecurrentState } from '@rnnkit/cells';
 import * as tf from '@tensorflow/tfjs-core';
-import { ConfigError } from '../config-error.js';
+import { ConfigError } from '../errors.js';
 import { tidyResult } from './tidy-result.js';
 
 /**

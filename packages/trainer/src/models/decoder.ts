@@ -15,7 +15,7 @@ import {
   runRecurrent,
 } from '@rnnkit/cells';
 import type * as tf from '@tensorflow/tfjs-core';
-import { ConfigError } from '../config-error.js';
+import { ConfigError } from '../errors.js';
 import { tidyResult } from './tidy-result.js';
 
 /** A token decoder: embedding → stacked cells → linear, fed its previous token at each step. */

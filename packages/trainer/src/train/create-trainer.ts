@@ -1,10 +1,9 @@
 import { createRng } from '@rnnkit/core';
 import { createOptimizer } from '@rnnkit/optim';
 import { CharTokenizer } from '@rnnkit/tokenizer';
-import { ConfigError } from '../config-error.js';
 import { splitText } from '../data/split-text.js';
+import { ConfigError, TrainingDataError } from '../errors.js';
 import { createCharLM } from '../models/char-lm.js';
-import { TrainingDataError } from '../training-data-error.js';
 import { resolveTrainConfig, type TrainOptions } from './train-config.js';
 import { type Trainer, trainerFromState } from './trainer.js';
 

@@ -2,8 +2,8 @@ import type { RecurrentState } from '@rnnkit/cells';
 import { bitsPerChar, perplexity, sequenceLoss } from '@rnnkit/optim';
 import * as tf from '@tensorflow/tfjs-core';
 import { type TextStreams, textStreams, windowAt } from '../data/text-streams.js';
+import { TrainingDataError } from '../errors.js';
 import { type CharLM, charLMLogits } from '../models/char-lm.js';
-import { TrainingDataError } from '../training-data-error.js';
 import { yieldToEventLoop } from './yield-to-event-loop.js';
 
 /** How well a model predicts a text. */

@@ -3,11 +3,10 @@ import { createOptimizer, type Optimizer } from '@rnnkit/optim';
 import { UnknownCharacterError } from '@rnnkit/tokenizer';
 import * as tf from '@tensorflow/tfjs-core';
 import { splitText } from '../data/split-text.js';
+import { CheckpointError, TrainingDataError } from '../errors.js';
 import type { CheckpointData } from '../files/checkpoint-data.js';
-import { CheckpointError } from '../files/checkpoint-error.js';
 import { loadCharLM } from '../files/load-char-lm.js';
 import { disposeCharLM } from '../models/char-lm.js';
-import { TrainingDataError } from '../training-data-error.js';
 import { resolveTrainConfig, type TrainOptions } from './train-config.js';
 import { type Trainer, trainerFromState } from './trainer.js';
 

@@ -6,7 +6,7 @@ import {
   parseSchedule,
   type ScheduleName,
 } from '@rnnkit/optim';
-import { ConfigError } from '../config-error.js';
+import { ConfigError } from '../errors.js';
 
 /** A schedule by name (defaults filled in from the run's length), or with some fields set. */
 export type ScheduleOptions = ScheduleName | (Partial<LrSchedule> & { type: ScheduleName });

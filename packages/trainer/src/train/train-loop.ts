@@ -1,8 +1,8 @@
 import { learningRateAt } from '@rnnkit/optim';
 import * as tf from '@tensorflow/tfjs-core';
 import { windowAt } from '../data/text-streams.js';
+import { TrainingDivergedError } from '../errors.js';
 import { createSampler } from '../generate/sampler.js';
-import { TrainingDivergedError } from '../training-diverged-error.js';
 import { dropoutTrainStep } from './dropout-train-step.js';
 import { evaluateStreams } from './evaluate-text.js';
 import type { EvalEvent, TrainEvent } from './train-events.js';

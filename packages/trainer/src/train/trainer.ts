@@ -1,7 +1,7 @@
 import type { CharTokenizer } from '@rnnkit/tokenizer';
+import { TrainingDivergedError } from '../errors.js';
 import type { CheckpointData } from '../files/checkpoint-data.js';
 import type { CharLM } from '../models/char-lm.js';
-import { TrainingDivergedError } from '../training-diverged-error.js';
 import type { TrainConfig } from './train-config.js';
 import type { TrainEvent } from './train-events.js';
 import { trainLoop } from './train-loop.js';

@@ -1,5 +1,6 @@
 import { adam, sequenceLoss } from '@rnnkit/optim';
 import * as tf from '@tensorflow/tfjs-core';
+import { ReferenceFormatError } from '../errors.js';
 import {
   type CharLM,
   charLMLogits,
@@ -12,7 +13,6 @@ import { type Check, compare, TOLERANCES } from './compare.js';
 import type { TrainerReference } from './reference-types.js';
 import { scoped } from './scoped.js';
 import { tensorOf } from './verify-cell.js';
-import { ReferenceFormatError } from './verify-error.js';
 
 /**
  * Runs a `trainer` reference: the char LM (one-hot → cells → linear) trained with sequence loss
