@@ -60,20 +60,24 @@ export {
   seq2seqLogits,
   seq2seqParams,
 } from './models/seq2seq.js';
-export { createTrainer } from './train/create-trainer.js';
 export type { DropoutStepOptions } from './train/dropout-train-step.js';
 export { dropoutTrainStep } from './train/dropout-train-step.js';
 export type { EvalResult } from './train/evaluate-text.js';
 export { evaluateStreams, evaluateText } from './train/evaluate-text.js';
 export type { MinimizeResult } from './train/minimize-step.js';
 export { minimize, minimizeStep } from './train/minimize-step.js';
-export type { ResumeOptions } from './train/resume-trainer.js';
-export { resumeTrainer } from './train/resume-trainer.js';
 export type { ScheduleOptions, TrainConfig, TrainOptions } from './train/train-config.js';
-export type { EndEvent, EvalEvent, StepEvent, TrainEvent } from './train/train-events.js';
 export type { TrainStepOptions, TrainStepResult } from './train/train-step.js';
 export { trainStep } from './train/train-step.js';
-export type { Trainer } from './train/trainer.js';
+export type {
+  EndEvent,
+  EvalEvent,
+  ResumeOptions,
+  StepEvent,
+  TrainEvent,
+  Trainer,
+} from './train/trainer.js';
+export { createTrainer, resumeTrainer } from './train/trainer.js';
 export type { Check, Tolerance } from './verify/compare.js';
 export { TOLERANCES } from './verify/compare.js';
 export type { VerifyReport } from './verify/verify-reference.js';
