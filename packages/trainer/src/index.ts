@@ -13,7 +13,12 @@ export {
   TrainingDataError,
   TrainingDivergedError,
 } from './errors.js';
-export { checkCharLMParams } from './files/check-params.js';
+export {
+  charLMShapes,
+  checkCharLMConfig,
+  checkCharLMParams,
+  inferCharLMConfig,
+} from './files/char-lm-shapes.js';
 export type { CheckpointData, HistoryEntry, TrainingState } from './files/checkpoint-data.js';
 export { CHECKPOINT_FORMAT, CHECKPOINT_VERSION } from './files/checkpoint-data.js';
 export { deserializeCheckpoint, parseModelJson } from './files/deserialize-checkpoint.js';
@@ -22,8 +27,7 @@ export { charLMToLayersModel } from './files/layers-model-export.js';
 export { charLMFromLayersModel } from './files/layers-model-import.js';
 export { loadCharLM } from './files/load-char-lm.js';
 export type { PortableCharLM } from './files/portable-char-lm.js';
-export { charLMShapes, checkCharLMConfig, inferCharLMConfig } from './files/portable-char-lm.js';
-export { charLMFromPortable, portableCharLM } from './files/portable-model.js';
+export { charLMFromPortable, portableCharLM } from './files/portable-char-lm.js';
 export type { CharLMSidecar } from './files/safetensors-char-lm.js';
 export {
   charLMFromSafetensors,

@@ -1,8 +1,8 @@
 import { type NamedArray, stateDictToKeras, transposeNamedArray } from '@rnnkit/cells';
 import type { io } from '@tensorflow/tfjs-core';
-import { checkCharLMParams } from './check-params.js';
+import { checkCharLMParams, recurrentConfigOf } from './char-lm-shapes.js';
 import { denseLayer, embeddingLayer, recurrentLayer } from './layers-topology.js';
-import { type PortableCharLM, recurrentConfigOf } from './portable-char-lm.js';
+import type { PortableCharLM } from './portable-char-lm.js';
 import { SIDECAR_FORMAT, SIDECAR_VERSION } from './safetensors-char-lm.js';
 
 /** A tfjs-layers model as files hold it: `model.json` and the weights file it names. */

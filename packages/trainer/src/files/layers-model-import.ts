@@ -10,10 +10,10 @@ import {
 import * as tf from '@tensorflow/tfjs-core';
 import { ModelFileError } from '../errors.js';
 import type { CharLMConfig } from '../models/char-lm.js';
-import { checkCharLMParams } from './check-params.js';
+import { checkCharLMParams, recurrentConfigOf } from './char-lm-shapes.js';
 import type { LayersModelFiles } from './layers-model-export.js';
 import { KERAS_CLASS } from './layers-topology.js';
-import { type PortableCharLM, recurrentConfigOf } from './portable-char-lm.js';
+import type { PortableCharLM } from './portable-char-lm.js';
 import { readSidecar } from './safetensors-char-lm.js';
 
 type LayerJson = { class_name: string; config: Record<string, unknown> };

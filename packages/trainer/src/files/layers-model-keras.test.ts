@@ -5,10 +5,10 @@ import { type NamedArray, stateDictToKeras, transposeNamedArray } from '@rnnkit/
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { charLMLogits, createCharLM, disposeCharLM } from '../models/char-lm.js';
+import { recurrentConfigOf } from './char-lm-shapes.js';
 import { charLMFromLayersModel } from './layers-model-import.js';
 import { denseLayer, recurrentLayer } from './layers-topology.js';
-import { recurrentConfigOf } from './portable-char-lm.js';
-import { charLMFromPortable, portableCharLM } from './portable-model.js';
+import { charLMFromPortable, portableCharLM } from './portable-char-lm.js';
 
 describe('import of converted Keras TF2 models', () => {
   beforeAll(async () => {

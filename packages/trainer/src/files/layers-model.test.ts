@@ -16,7 +16,7 @@ import {
 import { loadTfjsLayers } from '../test-support/tfjs-layers.js';
 import { charLMToLayersModel, type LayersModelFiles } from './layers-model-export.js';
 import { charLMFromLayersModel } from './layers-model-import.js';
-import { charLMFromPortable, portableCharLM } from './portable-model.js';
+import { charLMFromPortable, portableCharLM } from './portable-char-lm.js';
 
 const tokenizer = CharTokenizer.fromText('hihello', { order: 'first-seen' });
 const IDS = [

@@ -1,13 +1,13 @@
-import {
-  type CellType,
-  gateCount,
-  isCellType,
-  type NamedArrays,
-  type RecurrentConfig,
-} from '@rnnkit/cells';
-import type { CharTokenizerJSON } from '@rnnkit/tokenizer';
+import { loadParamsStateDict, type NamedArrays, paramsStateDict } from '@rnnkit/cells';
+import { CharTokenizer, type CharTokenizerJSON } from '@rnnkit/tokenizer';
 import { ModelFileError } from '../errors.js';
-import type { CharLMConfig } from '../models/char-lm.js';
+import {
+  type CharLM,
+  type CharLMConfig,
+  charLMParams,
+  createCharLM,
+  disposeCharLM,
+} from '../models/char-lm.js';
 
 /**
  * A character model as plain data, the common ground of every file format: its full config,
@@ -20,116 +20,48 @@ export interface PortableCharLM {
   tokenizer?: CharTokenizerJSON;
 }
 
-const CELL_BY_GATES: Record<number, CellType> = { 1: 'rnn', 4: 'lstm', 3: 'gru' };
-
 /**
- * The weight names and shapes of a model with this config, as `torch`'s `state_dict()` of
- * the reference module in `examples/pytorch` lists them.
+ * A model's config and weights (and tokenizer) as plain data, ready for any exporter.
+ * Reads the weights synchronously: for saving, not for training loops.
  *
  * @example
  * ```ts
- * charLMShapes({ vocabSize: 5, cell: 'lstm', hiddenSize: 8, numLayers: 1, input: 'onehot', embeddingDim: 8 });
- * // { 'rnn.weight_ih_l0': [32, 5], 'rnn.weight_hh_l0': [32, 8], …, 'fc.weight': [5, 8], 'fc.bias': [5] }
+ * const { bytes } = charLMToSafetensors(portableCharLM(model, tokenizer));
  * ```
  */
-export function charLMShapes(config: Required<CharLMConfig>): Record<string, number[]> {
-  const { vocabSize: v, hiddenSize: h, numLayers, input, embeddingDim: e } = config;
-  const g = gateCount(config.cell) * h;
-  const shapes: Record<string, number[]> = {};
-  if (input === 'embedding') shapes['embedding.weight'] = [v, e];
-  for (let l = 0; l < numLayers; l++) {
-    const inSize = l > 0 ? h : input === 'embedding' ? e : v;
-    Object.assign(shapes, {
-      [`rnn.weight_ih_l${l}`]: [g, inSize],
-      [`rnn.weight_hh_l${l}`]: [g, h],
-      [`rnn.bias_ih_l${l}`]: [g],
-      [`rnn.bias_hh_l${l}`]: [g],
-    });
-  }
-  shapes['fc.weight'] = [v, h];
-  shapes['fc.bias'] = [v];
-  return shapes;
+export function portableCharLM(model: CharLM, tokenizer?: CharTokenizer): PortableCharLM {
+  const params = paramsStateDict(charLMParams(model));
+  return tokenizer
+    ? { model: { ...model.config }, params, tokenizer: tokenizer.toJSON() }
+    : { model: { ...model.config }, params };
 }
 
 /**
- * The recurrent stack's config inside a char model (its input is the one-hot or embedding width).
+ * Builds the model (and tokenizer, when present) of imported data. A tokenizer whose size
+ * differs from the model's vocabulary is a `ModelFileError`; nothing stays allocated on error.
  *
  * @example
  * ```ts
- * recurrentConfigOf(model.config).inputSize; // vocabSize for one-hot input
+ * const { model, tokenizer } = charLMFromPortable(charLMFromSafetensors(bytes));
  * ```
  */
-export function recurrentConfigOf(c: Required<CharLMConfig>): Required<RecurrentConfig> {
-  const inputSize = c.input === 'embedding' ? c.embeddingDim : c.vocabSize;
-  return { cell: c.cell, inputSize, hiddenSize: c.hiddenSize, numLayers: c.numLayers };
-}
-
-/**
- * Reads the config back from PyTorch-named weights alone (for files without a sidecar):
- * the cell from the gate blocks of `rnn.weight_hh_l0`, layers from the names, vocabulary and
- * input kind from `fc.weight` and `embedding.weight`.
- *
- * @example
- * ```ts
- * inferCharLMConfig(readSafetensors(bytes).arrays).cell; // 'lstm'
- * ```
- */
-export function inferCharLMConfig(params: NamedArrays): Required<CharLMConfig> {
-  const names = Object.keys(params);
-  if (names.some((n) => n.endsWith('_reverse'))) {
+export function charLMFromPortable(p: PortableCharLM): {
+  model: CharLM;
+  tokenizer?: CharTokenizer;
+} {
+  const tokenizer = p.tokenizer ? CharTokenizer.fromJSON(p.tokenizer) : undefined;
+  if (tokenizer && tokenizer.vocabSize !== p.model.vocabSize) {
     throw new ModelFileError(
-      'These weights have a reverse direction (`_reverse` names): a bidirectional network ' +
-        'sees the future, so it is not a character language model. Export the forward model.',
+      `The tokenizer has ${tokenizer.vocabSize} tokens but the model's vocabulary is ` +
+        `${p.model.vocabSize}: the sidecar belongs to another model.`,
     );
   }
-  const [rows, h] = params['rnn.weight_hh_l0']?.shape ?? [];
-  const fc = params['fc.weight']?.shape;
-  const cell = rows !== undefined && h ? CELL_BY_GATES[rows / h] : undefined;
-  if (!cell || h === undefined || !fc || fc.length !== 2) {
-    throw new ModelFileError(
-      `Cannot tell the model from these weights (${names.join(', ')}): expected PyTorch names ` +
-        'rnn.weight_hh_l0 [G*H, H] (G = 1 rnn, 4 lstm, 3 gru) and fc.weight [V, H]. ' +
-        'Name the modules rnn, fc (and embedding) as in examples/pytorch, or pass the sidecar.',
-    );
+  const model = createCharLM(p.model);
+  try {
+    loadParamsStateDict(charLMParams(model), p.params, '', 'the imported model');
+  } catch (error) {
+    disposeCharLM(model);
+    throw error;
   }
-  let numLayers = 0;
-  while (`rnn.weight_ih_l${numLayers}` in params) numLayers++;
-  const emb = params['embedding.weight']?.shape;
-  return {
-    vocabSize: fc[0] as number,
-    cell,
-    hiddenSize: h,
-    numLayers,
-    input: emb ? 'embedding' : 'onehot',
-    embeddingDim: emb?.[1] ?? h,
-  };
-}
-
-/**
- * Checks a config as a sidecar or model.json holds it: every field present and valid.
- *
- * @example
- * ```ts
- * const model = checkCharLMConfig(sidecar.model, 'model.rnnkit.json');
- * ```
- */
-export function checkCharLMConfig(value: unknown, where: string): Required<CharLMConfig> {
-  const c = (value ?? {}) as Record<string, unknown>;
-  const problems: string[] = [];
-  for (const key of ['vocabSize', 'hiddenSize', 'numLayers', 'embeddingDim']) {
-    if (!Number.isInteger(c[key]) || (c[key] as number) < 1)
-      problems.push(`${key} ${JSON.stringify(c[key])}`);
-  }
-  if (!isCellType(c.cell)) problems.push(`cell ${JSON.stringify(c.cell)}`);
-  if (c.input !== 'onehot' && c.input !== 'embedding')
-    problems.push(`input ${JSON.stringify(c.input)}`);
-  if (problems.length > 0) {
-    throw new ModelFileError(
-      `${where} has no valid model config (bad: ${problems.join(', ')}). Expected ` +
-        '{ vocabSize, cell: rnn|lstm|gru, hiddenSize, numLayers, input: onehot|embedding, embeddingDim }.',
-    );
-  }
-  const { vocabSize, cell, hiddenSize, numLayers, input, embeddingDim } =
-    c as Required<CharLMConfig>;
-  return { vocabSize, cell, hiddenSize, numLayers, input, embeddingDim };
+  return tokenizer ? { model, tokenizer } : { model };
 }

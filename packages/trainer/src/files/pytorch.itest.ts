@@ -22,7 +22,7 @@ import { CharTokenizer } from '@rnnkit/tokenizer';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CharLM, charLMLogits, createCharLM, disposeCharLM } from '../models/char-lm.js';
-import { charLMFromPortable, portableCharLM } from './portable-model.js';
+import { charLMFromPortable, portableCharLM } from './portable-char-lm.js';
 import { charLMFromSafetensors, charLMToSafetensors, sidecarPath } from './safetensors-char-lm.js';
 
 const PYTHON = process.env.RNNKIT_PYTHON ?? '/usr/bin/python3';

@@ -13,7 +13,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ModelFileError } from '../errors.js';
 import { type CharLM, charLMLogits, createCharLM, disposeCharLM } from '../models/char-lm.js';
-import { charLMFromPortable, portableCharLM } from './portable-model.js';
+import { charLMFromPortable, portableCharLM } from './portable-char-lm.js';
 import { charLMFromSafetensors, charLMToSafetensors, sidecarPath } from './safetensors-char-lm.js';
 
 const tokenizer = CharTokenizer.fromText('hihello', { order: 'first-seen' });

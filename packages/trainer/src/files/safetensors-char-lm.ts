@@ -2,8 +2,8 @@ import { readSafetensors, writeSafetensors } from '@rnnkit/cells';
 import type { CharTokenizerJSON } from '@rnnkit/tokenizer';
 import { ModelFileError } from '../errors.js';
 import type { CharLMConfig } from '../models/char-lm.js';
-import { checkCharLMParams } from './check-params.js';
-import { checkCharLMConfig, inferCharLMConfig, type PortableCharLM } from './portable-char-lm.js';
+import { checkCharLMConfig, checkCharLMParams, inferCharLMConfig } from './char-lm-shapes.js';
+import type { PortableCharLM } from './portable-char-lm.js';
 
 /** The `format` of the JSON sidecar beside an exported safetensors file, and its version. */
 export const SIDECAR_FORMAT = 'rnnkit.char-lm';

@@ -1,4 +1,5 @@
-import { createRng, createStepper, type RecurrentStepper } from '@rnnkit/cells';
+import { createStepper, type RecurrentStepper } from '@rnnkit/cells';
+import { createRng } from '@rnnkit/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { ConfigError } from '../errors.js';
 import type { CharLM } from '../models/char-lm.js';
