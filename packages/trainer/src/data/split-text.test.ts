@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { decodeText, splitText, TrainingDataError, textStreams, windowAt } from '../index.js';
+import { decodeText, TrainingDataError } from '../index.js';
+import { splitText } from './split-text.js';
+import { textStreams, windowAt } from './text-streams.js';
 
 const ids = (n: number) => Int32Array.from({ length: n }, (_, i) => i);
 
