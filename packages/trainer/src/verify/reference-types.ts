@@ -1,5 +1,5 @@
 import { type CellType, isCellType } from '@rnnkit/cells';
-import { ReferenceFormatError } from './verify-error.js';
+import { ReferenceFormatError } from '../errors.js';
 
 // The reference file formats, as documented in the reference vectors' README.
 // Nested JSON arrays are typed `unknown` and checked where they are turned into tensors.

@@ -1,18 +1,18 @@
 import { adam, sequenceLoss } from '@rnnkit/optim';
 import * as tf from '@tensorflow/tfjs-core';
+import { ReferenceFormatError } from '../errors.js';
 import {
   type CharLM,
   charLMLogits,
   charLMParams,
   createCharLM,
   disposeCharLM,
-} from '../char-lm.js';
-import { trainStep } from '../train-step.js';
+} from '../models/char-lm.js';
+import { trainStep } from '../train/train-step.js';
 import { type Check, compare, TOLERANCES } from './compare.js';
 import type { TrainerReference } from './reference-types.js';
 import { scoped } from './scoped.js';
 import { tensorOf } from './verify-cell.js';
-import { ReferenceFormatError } from './verify-error.js';
 
 /**
  * Runs a `trainer` reference: the char LM (one-hot → cells → linear) trained with sequence loss

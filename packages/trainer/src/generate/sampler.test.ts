@@ -1,0 +1,101 @@
+import { initBackend } from '@rnnkit/backend';
+import * as tf from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  ConfigError,
+  createCharLM,
+  createSampler,
+  disposeCharLM,
+  drawFromLogits,
+  predict,
+  sample,
+} from '../index.js';
+
+describe.each(['cpu', 'wasm'] as const)('sampling on %s', (backend) => {
+  beforeAll(async () => {
+    await initBackend({ backend });
+  });
+
+  it('gives the same text for the same seed and different text for another', () => {
+    const model = createCharLM(
+      { vocabSize: 12, cell: 'gru', hiddenSize: 16, numLayers: 2 },
+      { seed: 3 },
+    );
+    const a = sample(model, [1, 2, 3], 40, { seed: 7 });
+    const b = sample(model, [1, 2, 3], 40, { seed: 7 });
+    const c = sample(model, [1, 2, 3], 40, { seed: 8 });
+    expect(Array.from(a)).toEqual(Array.from(b));
+    expect(Array.from(a)).not.toEqual(Array.from(c));
+    expect(a.every((id) => id >= 0 && id < 12)).toBe(true);
+    disposeCharLM(model);
+  });
+
+  it('greedy sampling follows the greedy prediction of the same text', () => {
+    const model = createCharLM({ vocabSize: 6, cell: 'lstm', hiddenSize: 8 }, { seed: 1 });
+    const prime = [0, 3, 1];
+    const ids = sample(model, prime, 5, { greedy: true });
+    // Feeding prime + generated text back, each step's argmax is the next generated id.
+    const all = [...prime, ...ids];
+    const x = tf.tensor2d(all.slice(0, -1), [1, all.length - 1], 'int32');
+    const p = predict(model, x).dataSync();
+    expect(Array.from(p.slice(prime.length - 1))).toEqual(Array.from(ids));
+    x.dispose();
+    disposeCharLM(model);
+  });
+
+  it('keeps tf.memory().numTensors flat over 100 sampled characters', () => {
+    const model = createCharLM(
+      { vocabSize: 10, cell: 'lstm', hiddenSize: 16, numLayers: 2 },
+      { seed: 2 },
+    );
+    const sampler = createSampler(model, { seed: 1, temperature: 0.8 });
+    sampler.prime([1, 2, 3, 4]);
+    sampler.next();
+    const before = tf.memory().numTensors;
+    for (let i = 0; i < 100; i++) sampler.next();
+    expect(tf.memory().numTensors).toBe(before);
+    sampler.dispose();
+    disposeCharLM(model);
+  });
+
+  it('explains bad calls', () => {
+    const model = createCharLM({ vocabSize: 4, hiddenSize: 4 });
+    expect(() => createSampler(model).next()).toThrow(/call prime\(\)/);
+    expect(() => sample(model, [], 3)).toThrow(ConfigError);
+    expect(() => sample(model, [9], 3)).toThrow(
+      /id 9 at position 0 is outside the vocabulary \[0, 4\)/,
+    );
+    expect(() => createSampler(model, { temperature: 0 })).toThrow(
+      /temperature must be a positive/,
+    );
+    expect(() => createSampler(model, { topP: 1.5 })).toThrow(/topP must be in \(0, 1\]/);
+    disposeCharLM(model);
+  });
+});
+
+describe('drawFromLogits', () => {
+  const logits = [2, 1, 0.5, -1];
+
+  it('draws in proportion to the softmax', () => {
+    let seed = 1;
+    const random = () => {
+      seed = (seed * 16807) % 2147483647;
+      return seed / 2147483647;
+    };
+    const counts = [0, 0, 0, 0];
+    for (let i = 0; i < 20000; i++) (counts[drawFromLogits(logits, {}, random)] as number)++;
+    const z = logits.reduce((s, l) => s + Math.exp(l), 0);
+    for (const [i, c] of counts.entries()) {
+      expect(c / 20000).toBeCloseTo(Math.exp(logits[i] as number) / z, 1);
+    }
+  });
+
+  it('restricts to the top k and to the nucleus', () => {
+    const seen = new Set<number>();
+    for (let i = 0; i < 200; i++) seen.add(drawFromLogits(logits, { topK: 2 }, Math.random));
+    expect([...seen].sort()).toEqual([0, 1]);
+    // p(0) = 0.61: a nucleus of 0.5 holds only id 0.
+    for (let i = 0; i < 50; i++) expect(drawFromLogits(logits, { topP: 0.5 }, Math.random)).toBe(0);
+    expect(drawFromLogits(logits, { greedy: true }, Math.random)).toBe(0);
+  });
+});

@@ -1,0 +1,176 @@
+import { createStepper, type RecurrentStepper } from '@rnnkit/cells';
+import { createRng } from '@rnnkit/core';
+import * as tf from '@tensorflow/tfjs-core';
+import { ConfigError } from '../errors.js';
+import type { CharLM } from '../models/char-lm.js';
+import { checkSamplingOptions, drawFromLogits, type SamplingOptions } from './draw-from-logits.js';
+
+export interface SamplerOptions extends SamplingOptions {
+  /** Seed of the draws; the same seed and prime give the same text. Default 0. */
+  seed?: number;
+}
+
+/**
+ * A stateful generator, one character at a time: `prime` feeds text through the network,
+ * `next` draws a character and feeds it back. The recurrent state is kept between calls, so
+ * a UI can drive it step by step without re-running the prime.
+ */
+export interface Sampler {
+  /** Runs ids through the network, building the state. */
+  prime(ids: ArrayLike<number>): void;
+  /** Draws the next id and advances the state with it. */
+  next(): number;
+  /** Forgets the state and the prime. */
+  reset(): void;
+  /** Frees the sampler's copy of the weights (wasm heap); the model is untouched. */
+  dispose(): void;
+}
+
+/**
+ * Creates a {@link Sampler} for a character language model.
+ *
+ * Fast path: the weights are read back once (on the first `prime`/`next`) into JS arrays and
+ * each character costs one small fused step in plain JS, with no tfjs op or tensor. The
+ * snapshot is keyed on the weight variables' data identity: when training assigns new
+ * values, the next call reads them again and keeps the state.
+ *
+ * @example
+ * ```ts
+ * const sampler = createSampler(model, { seed: 7, temperature: 0.8 });
+ * sampler.prime(tokenizer.encode('hi'));
+ * let text = '';
+ * for (let i = 0; i < 20; i++) text += tokenizer.decode([sampler.next()]);
+ * sampler.dispose();
+ * ```
+ */
+export function createSampler(model: CharLM, options: SamplerOptions = {}): Sampler {
+  checkSamplingOptions(options);
+  const vocab = model.config.vocabSize;
+  const random = createRng(options.seed ?? 0);
+  let fast: FastModel | undefined;
+  let logits: Float32Array | undefined; // [V], for the character after the last one fed in
+  let started = false; // whether the state holds anything (else it is zeros)
+
+  // The weights are read back once and reused until training assigns new values to any of
+  // them; the recurrent state lives in JS and carries over a refresh.
+  const current = (): FastModel => {
+    if (fast != null && !fast.stale()) return fast;
+    const state = fast && started ? fast.stepper.getState() : undefined;
+    fast?.stepper.dispose();
+    fast = snapshot(model);
+    if (state) {
+      fast.stepper.setState(state);
+      tf.dispose([state.h, state.c as tf.Tensor]);
+    }
+    return fast;
+  };
+  const feed = (ids: ArrayLike<number>) => {
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i] as number;
+      if (!Number.isInteger(id) || id < 0 || id >= vocab) {
+        throw new ConfigError(`id ${id} at position ${i} is outside the vocabulary [0, ${vocab}).`);
+      }
+    }
+    const m = current();
+    let h: Float32Array | undefined;
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i] as number;
+      h = m.stepper.step(m.embedding ? m.embedding.subarray(id * m.dim, (id + 1) * m.dim) : id);
+    }
+    started = true;
+    logits = m.logits(h as Float32Array);
+  };
+
+  return {
+    prime(ids) {
+      if (ids.length === 0) return;
+      feed(ids);
+    },
+    next() {
+      if (!logits) {
+        throw new ConfigError('Nothing to continue from: call prime() with at least one id first.');
+      }
+      const id = drawFromLogits(logits, options, random);
+      feed([id]);
+      return id;
+    },
+    reset() {
+      fast?.stepper.setState();
+      started = false;
+      logits = undefined;
+    },
+    dispose() {
+      this.reset();
+      fast?.stepper.dispose();
+      fast = undefined;
+    },
+  };
+}
+
+/** The model's weights as JS arrays, for sampling with no tfjs op per character. */
+interface FastModel {
+  stepper: RecurrentStepper;
+  embedding: Float32Array | undefined; // [V, D]
+  dim: number;
+  logits(h: Float32Array): Float32Array; // [V] = h fc.weight^T + fc.bias
+  stale(): boolean;
+}
+
+function snapshot(model: CharLM): FastModel {
+  const stepper = createStepper(model.rnn);
+  const [vocab, hidden] = model.fc.weight.shape as [number, number];
+  const w = model.fc.weight.dataSync() as Float32Array; // [V, H]
+  const b = model.fc.bias.dataSync() as Float32Array;
+  const others = [
+    model.fc.weight,
+    model.fc.bias,
+    ...(model.embedding ? [model.embedding.weight] : []),
+  ];
+  const ids = others.map((v) => v.dataId);
+  return {
+    stepper,
+    embedding: model.embedding ? Float32Array.from(model.embedding.weight.dataSync()) : undefined,
+    dim: model.embedding ? (model.embedding.weight.shape[1] as number) : 0,
+    logits(h) {
+      const out = new Float32Array(vocab);
+      for (let v = 0; v < vocab; v++) {
+        let sum = 0;
+        const row = v * hidden;
+        for (let k = 0; k < hidden; k++) sum += (h[k] as number) * (w[row + k] as number);
+        out[v] = sum + (b[v] as number);
+      }
+      return out;
+    },
+    stale: () => stepper.stale() || others.some((v, i) => v.dataId !== ids[i]),
+  };
+}
+
+/**
+ * Generates `length` ids after `prime` (which must not be empty).
+ *
+ * @example
+ * ```ts
+ * const ids = sample(model, tokenizer.encode('h'), 5, { greedy: true });
+ * console.log(tokenizer.decode(ids));
+ * ```
+ */
+export function sample(
+  model: CharLM,
+  prime: ArrayLike<number>,
+  length: number,
+  options: SamplerOptions = {},
+): Int32Array {
+  if (prime.length === 0) throw new ConfigError('prime must hold at least one id to start from.');
+  if (!Number.isInteger(length) || length < 0) {
+    throw new ConfigError(`length must be a non-negative integer, got ${length}.`);
+  }
+  const sampler = createSampler(model, options);
+  try {
+    sampler.prime(prime);
+    const out = new Int32Array(length);
+    for (let i = 0; i < length; i++) out[i] = sampler.next();
+    return out;
+  } finally {
+    sampler.dispose();
+  }
+}

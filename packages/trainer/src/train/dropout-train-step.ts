@@ -1,0 +1,85 @@
+import {
+  applyLinear,
+  dropout,
+  embed,
+  oneHot,
+  type Recurrent,
+  type RecurrentState,
+  runRecurrent,
+} from '@rnnkit/cells';
+import { dropoutMask } from '@rnnkit/core';
+import { type Optimizer, sequenceLoss } from '@rnnkit/optim';
+import * as tf from '@tensorflow/tfjs-core';
+import { type CharLM, charLMParams } from '../models/char-lm.js';
+import { minimize } from './minimize-step.js';
+import type { TrainStepOptions, TrainStepResult } from './train-step.js';
+
+export interface DropoutStepOptions extends TrainStepOptions {
+  /** Probability of zeroing each output of every layer but the last, in [0, 1). */
+  dropout: number;
+  /** Uniform [0, 1) draws for the masks, so a seeded run repeats (and resumes) exactly. */
+  random: () => number;
+}
+
+/**
+ * `trainStep` with dropout between stacked layers, as PyTorch's `nn.LSTM(dropout=p)`: each
+ * layer runs on its own (the stack is plain data, so one layer is a view of it) and the
+ * outputs of every layer but the last are multiplied by an inverted-dropout mask drawn from
+ * `random`. Only for training; evaluation and sampling use the whole stack without dropout.
+ *
+ * @example
+ * ```ts
+ * const rng = createRng(0);
+ * const r = dropoutTrainStep(model, optimizer, x, y, { dropout: 0.25, random: rng });
+ * ```
+ */
+export function dropoutTrainStep(
+  model: CharLM,
+  optimizer: Optimizer,
+  x: tf.Tensor2D, // [B, T] int32
+  y: tf.Tensor2D, // [B, T] int32
+  options: DropoutStepOptions,
+): TrainStepResult {
+  const params = charLMParams(model);
+  const { cell, hiddenSize, numLayers, inputSize } = model.rnn.config;
+  const [B, T] = x.shape;
+  // Masks are drawn before the tape runs, in a fixed order, so the draws repeat exactly.
+  const masks = Array.from({ length: numLayers - 1 }, () =>
+    dropoutMask(B * T * hiddenSize, options.dropout, options.random),
+  );
+  const hs: tf.Tensor3D[] = [];
+  const cs: tf.Tensor3D[] = [];
+  const { loss, gradNorm } = minimize(
+    params,
+    optimizer,
+    () => {
+      let seq = model.embedding ? embed(model.embedding, x) : oneHot(x, model.config.vocabSize);
+      for (let l = 0; l < numLayers; l++) {
+        const layer: Recurrent = {
+          config: { cell, inputSize: l === 0 ? inputSize : hiddenSize, hiddenSize, numLayers: 1 },
+          layers: [model.rnn.layers[l] as Recurrent['layers'][number]],
+        };
+        const init = options.initialState && layerState(options.initialState, l);
+        const run = runRecurrent(layer, seq, { initialState: init }); // [B, T, H]
+        hs.push(tf.keep(run.state.h));
+        if (run.state.c) cs.push(tf.keep(run.state.c));
+        const mask = masks[l];
+        seq = mask
+          ? (dropout(run.outputs, { rate: options.dropout, mask }) as tf.Tensor3D)
+          : run.outputs;
+      }
+      const logits = applyLinear(model.fc, seq) as tf.Tensor3D; // [B, T, V]
+      return sequenceLoss(logits, y, options.weights) as tf.Scalar;
+    },
+    options,
+  );
+  const h = tf.concat(hs, 0) as tf.Tensor3D; // [L, B, H]
+  const c = cs.length > 0 ? (tf.concat(cs, 0) as tf.Tensor3D) : undefined;
+  tf.dispose([...hs, ...cs]); // kept past the tape's scope above, so freed by hand
+  return { loss, gradNorm, state: c ? { h, c } : { h } };
+}
+
+function layerState(s: RecurrentState, l: number): RecurrentState {
+  const h = tf.slice(s.h, [l, 0, 0], [1, -1, -1]) as tf.Tensor3D;
+  return s.c ? { h, c: tf.slice(s.c, [l, 0, 0], [1, -1, -1]) as tf.Tensor3D } : { h };
+}

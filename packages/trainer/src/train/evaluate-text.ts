@@ -1,0 +1,82 @@
+import type { RecurrentState } from '@rnnkit/cells';
+import { bitsPerChar, perplexity, sequenceLoss } from '@rnnkit/optim';
+import * as tf from '@tensorflow/tfjs-core';
+import { type TextStreams, textStreams, windowAt } from '../data/text-streams.js';
+import { TrainingDataError } from '../errors.js';
+import { type CharLM, charLMLogits } from '../models/char-lm.js';
+import { yieldToEventLoop } from './yield-to-event-loop.js';
+
+/** How well a model predicts a text. */
+export interface EvalResult {
+  /** Mean cross-entropy in nats per character. */
+  loss: number;
+  /** The same in bits per character: loss / ln 2. */
+  bitsPerChar: number;
+  /** exp(loss): the effective number of equally likely next characters. */
+  perplexity: number;
+  /** Characters predicted. */
+  chars: number;
+}
+
+/**
+ * Mean loss of the model over every window of `streams`, with the state carried from window to
+ * window as in training (starting from zeros). Awaits the event loop between windows, so a
+ * long evaluation never blocks its caller for more than one forward pass.
+ *
+ * @example
+ * ```ts
+ * const { loss, bitsPerChar } = await evaluateStreams(model, split.val);
+ * ```
+ */
+export async function evaluateStreams(model: CharLM, streams: TextStreams): Promise<EvalResult> {
+  const { streams: B, seqLength: T, windows } = streams;
+  let state: RecurrentState | undefined;
+  let total = 0;
+  try {
+    for (let k = 0; k < windows; k++) {
+      const { x, y } = windowAt(streams, k);
+      const out = tf.tidy(() => {
+        const { logits, state: next } = charLMLogits(model, tf.tensor2d(x, [B, T], 'int32'), state);
+        const loss = sequenceLoss(logits, tf.tensor2d(y, [B, T], 'int32'));
+        return next.c ? [loss, next.h, next.c] : [loss, next.h];
+      });
+      if (state) tf.dispose([state.h, state.c as tf.Tensor]);
+      const [loss, h, c] = out as [tf.Tensor, tf.Tensor3D, tf.Tensor3D | undefined];
+      state = c ? { h, c } : { h };
+      total += (loss.dataSync()[0] as number) * B * T;
+      loss.dispose();
+      await yieldToEventLoop();
+    }
+  } finally {
+    if (state) tf.dispose([state.h, state.c as tf.Tensor]);
+  }
+  const chars = windows * B * T;
+  const loss = total / chars;
+  return { loss, bitsPerChar: bitsPerChar(loss), perplexity: perplexity(loss), chars };
+}
+
+/**
+ * Evaluates a model on ids of a whole text, read as up to `batchSize` streams of windows of
+ * `seqLength` (shorter when the text is short). Every character after the first is predicted
+ * once, except a remainder shorter than one window per stream at the end.
+ *
+ * @example
+ * ```ts
+ * const r = await evaluateText(model, tokenizer.encode(text), { batchSize: 32, seqLength: 64 });
+ * console.log(`${r.loss.toFixed(4)} nats/char, ${r.bitsPerChar.toFixed(4)} bits/char`);
+ * ```
+ */
+export async function evaluateText(
+  model: CharLM,
+  ids: Int32Array,
+  options: { batchSize?: number; seqLength?: number } = {},
+): Promise<EvalResult> {
+  if (ids.length < 2) {
+    throw new TrainingDataError(
+      'The text is too short to evaluate: it needs at least 2 characters (one to predict).',
+    );
+  }
+  const T = Math.min(options.seqLength ?? 64, ids.length - 1);
+  const B = Math.max(1, Math.min(options.batchSize ?? 32, Math.floor((ids.length - 1) / T)));
+  return evaluateStreams(model, textStreams(ids, B, T));
+}
