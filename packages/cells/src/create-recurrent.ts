@@ -1,11 +1,11 @@
 import { createRng } from '@rnnkit/core';
-import { glorotUniform } from './glorot-uniform.js';
-import { DEFAULT_SEED, type InitOptions } from './init-options.js';
-import { orthogonal } from './orthogonal.js';
+import { glorotUniform } from './init/glorot-uniform.js';
+import { DEFAULT_SEED, type InitOptions } from './init/options.js';
+import { orthogonal } from './init/orthogonal.js';
+import { toVariable } from './init/to-variable.js';
+import { uniform } from './init/uniform.js';
 import type { CellType, Recurrent, RecurrentConfig, RecurrentLayer } from './recurrent.js';
 import { gateCount } from './recurrent.js';
-import { toVariable } from './to-variable.js';
-import { uniform } from './uniform.js';
 
 const CELLS: readonly CellType[] = ['rnn', 'lstm', 'gru'];
 
