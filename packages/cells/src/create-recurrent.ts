@@ -1,11 +1,12 @@
 import { createRng } from '@rnnkit/core';
+import type { CellType } from './cell/cell-type.js';
+import { gateCount } from './cell/cell-type.js';
 import { glorotUniform } from './init/glorot-uniform.js';
 import { DEFAULT_SEED, type InitOptions } from './init/options.js';
 import { orthogonal } from './init/orthogonal.js';
 import { toVariable } from './init/to-variable.js';
 import { uniform } from './init/uniform.js';
-import type { CellType, Recurrent, RecurrentConfig, RecurrentLayer } from './recurrent.js';
-import { gateCount } from './recurrent.js';
+import type { Recurrent, RecurrentConfig, RecurrentLayer } from './recurrent.js';
 
 const CELLS: readonly CellType[] = ['rnn', 'lstm', 'gru'];
 

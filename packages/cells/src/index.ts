@@ -1,4 +1,5 @@
 export { createRng, ShapeError } from '@rnnkit/core';
+export { CELL_TYPES, type CellType, gateCount, isCellType } from './cell/cell-type.js';
 export { createRecurrent } from './create-recurrent.js';
 export { disposeRecurrent } from './dispose-recurrent.js';
 export { KerasLayoutError } from './errors.js';
@@ -14,13 +15,11 @@ export type { Linear } from './layers/linear.js';
 export { applyLinear, createLinear } from './layers/linear.js';
 export { oneHot } from './layers/one-hot.js';
 export type {
-  CellType,
   Recurrent,
   RecurrentConfig,
   RecurrentLayer,
   RecurrentState,
 } from './recurrent.js';
-export { CELL_TYPES, gateCount, isCellType } from './recurrent.js';
 export { recurrentParams } from './recurrent-params.js';
 export type { SafetensorsErrorCode } from './safetensors-error.js';
 export { SafetensorsError } from './safetensors-error.js';

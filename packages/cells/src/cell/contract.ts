@@ -1,8 +1,5 @@
+import type { Buf } from '@rnnkit/core/kernels';
 import type * as tf from '@tensorflow/tfjs-core';
-import type { CellType } from '../recurrent.js';
-import { gruCell } from './gru.js';
-import { lstmCell } from './lstm.js';
-import { rnnCell } from './rnn.js';
 
 /** What one step of a cell computes, and what its backward pass needs later. */
 export interface CellStep {
@@ -47,11 +44,60 @@ export interface CellMath {
     h: tf.Tensor2D, // [B, H], previous state
     c: tf.Tensor2D | undefined,
   ): CellGrads;
+  /**
+   * One step from the two projections taken apart, `gi = x W_ih^T + b_ih` and
+   * `gh = hIn W_hh^T + b_hh`, in plain tfjs ops left to the tape (their kernel gradients, not
+   * the runner's BPTT): variational dropout masks `hIn`, the h fed to `W_hh`, while GRU's carry
+   * `z * h` keeps the true `h`.
+   */
+  tapedStep(
+    gi: tf.Tensor, // [B, G*H]
+    gh: tf.Tensor, // [B, G*H]
+    h: tf.Tensor, // [B, H]
+    c: tf.Tensor | undefined,
+  ): { h: tf.Tensor; c?: tf.Tensor };
 }
 
-const CELL_MATH: Record<CellType, CellMath> = { rnn: rnnCell, lstm: lstmCell, gru: gruCell };
+/** One forward step of a fused cell, every Buf pointing at this step's rows. */
+export interface ForwardIO {
+  batch: number;
+  hidden: number;
+  mm: Buf; // [B, G*H] h_prev W_hh^T
+  xp: Buf; // [B, G*H] x W_ih^T + input bias
+  bias: Buf | undefined; // [G*H] b_hh, GRU only (added after the reset gate)
+  h: Buf; // [B, H] previous state
+  c: Buf | undefined; // [B, H] LSTM only
+  hNext: Buf; // [B, H] carried state
+  cNext: Buf | undefined;
+  out: Buf; // [B, H] output (0 past the length)
+  cache: Buf; // [B, K*H] what backward needs
+  on: Buf | undefined; // [B] 1 while the step is valid, 0 past the length
+}
 
-/** The arithmetic of `cell`. */
-export function cellMath(cell: CellType): CellMath {
-  return CELL_MATH[cell];
+/** One backward step; `dh`/`dc` hold d/d(state after the step) and receive d/d(state before). */
+export interface BackwardIO {
+  batch: number;
+  hidden: number;
+  dh: Buf; // [B, H] in: from the next step; out: the part of dh_prev not through W_hh
+  dc: Buf | undefined; // [B, H] in/out, LSTM only
+  dOut: Buf; // [B, H]
+  cache: Buf;
+  h: Buf; // [B, H] previous state
+  c: Buf | undefined;
+  on: Buf | undefined;
+  dGx: Buf; // [B, G*H] d/d input projection
+  dGh: Buf; // [B, G*H] d/d recurrent projection (the matMul's left operand next)
+  dGhRows: Buf | undefined; // [B, G*H] GRU only: dGh kept for dW_hh, db_hh
+}
+
+/**
+ * A cell's per-step arithmetic on raw float32 data: what `CellMath` does with a dozen tfjs
+ * ops per step, here one pass over `[B, H]` in JS (per-op dispatch, not arithmetic, is what
+ * an RNN step costs at these sizes). Same equations, float64 in between.
+ */
+export interface FusedCell {
+  /** Cache row width in units of H. */
+  cacheWidth: number;
+  forward(io: ForwardIO): void;
+  backward(io: BackwardIO): void;
 }

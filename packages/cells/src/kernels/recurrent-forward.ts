@@ -1,5 +1,6 @@
 import type { KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
-import { FUSED_CELLS, GATES } from '../cell/registry.js';
+import { gateCount } from '../cell/cell-type.js';
+import { fusedCell } from '../cell/registry.js';
 import { type Buf, kernelMemory } from './memory.js';
 import type { RecurrentKernelAttrs } from './recurrent-kernels.js';
 
@@ -22,8 +23,8 @@ export function recurrentForwardKernel(backendName: string): KernelFunc {
       batch: B,
       hidden: H,
     } = attrs as unknown as RecurrentKernelAttrs & NamedAttrMap;
-    const fused = FUSED_CELLS[cell];
-    const GH = GATES[cell] * H;
+    const fused = fusedCell(cell);
+    const GH = gateCount(cell) * H;
     const lstm = cell === 'lstm';
     const mem = kernelMemory(backendName, backend);
     const { xp, h0, c0, wHhT, biasHh, on } = inputs as Record<string, TensorInfo | undefined>;

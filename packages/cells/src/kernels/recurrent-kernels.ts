@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { CellType } from '../recurrent.js';
+import type { CellType } from '../cell/cell-type.js';
 import { recurrentBackwardKernel } from './recurrent-backward.js';
 import { recurrentForwardKernel } from './recurrent-forward.js';
 

@@ -4,7 +4,7 @@ import { initBackend } from '@rnnkit/backend';
 import { createRng } from '@rnnkit/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { cellMath } from '../cell/contract.js';
+import { cellMath } from '../cell/registry.js';
 import { createRecurrent } from '../create-recurrent.js';
 import { disposeRecurrent } from '../dispose-recurrent.js';
 import { BACKENDS, randomTensor } from '../test-support/backends.js';

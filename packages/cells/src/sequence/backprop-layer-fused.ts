@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
+import type { CellType } from '../cell/cell-type.js';
 import { plainMatMul } from '../kernels/matmul.js';
 import { BACKWARD_KERNEL } from '../kernels/recurrent-kernels.js';
 import { sliceRows } from '../kernels/rows.js';
 import { fastTranspose } from '../kernels/transpose.js';
-import type { CellType } from '../recurrent.js';
 import type { LayerGrads } from './backprop-layer.js';
 import type { LayerTape } from './run-layer.js';
 

@@ -1,6 +1,7 @@
 import { transposeMatrix } from '@rnnkit/core';
 import * as tf from '@tensorflow/tfjs-core';
-import { FUSED_CELLS, GATES } from '../cell/registry.js';
+import { gateCount } from '../cell/cell-type.js';
+import { fusedCell } from '../cell/registry.js';
 import type { Buf } from '../kernels/memory.js';
 import { vectorProducts } from '../kernels/vector-products.js';
 import type { Recurrent, RecurrentState } from '../recurrent.js';
@@ -49,8 +50,8 @@ interface LayerSnapshot {
  */
 export function createStepper(rec: Recurrent): RecurrentStepper {
   const { cell, hiddenSize: H } = rec.config;
-  const GH = GATES[cell] * H;
-  const fused = FUSED_CELLS[cell];
+  const GH = gateCount(cell) * H;
+  const fused = fusedCell(cell);
   const dataIds = rec.layers.flatMap((l) =>
     [l.weightIh, l.weightHh, l.biasIh, l.biasHh].map((v) => v.dataId),
   );

@@ -4,7 +4,8 @@ import { initBackend } from '@rnnkit/backend';
 import { createRng } from '@rnnkit/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { CellType, Recurrent } from '../recurrent.js';
+import type { CellType } from '../cell/cell-type.js';
+import type { Recurrent } from '../recurrent.js';
 import { BACKENDS, randomTensor } from '../test-support/backends.js';
 import { type RefLayer, refBidirectional, type Vec } from '../test-support/reference-rnn.js';
 import {

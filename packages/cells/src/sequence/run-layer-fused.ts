@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
+import type { CellType } from '../cell/cell-type.js';
 import type { CellMath } from '../cell/contract.js';
 import { plainMatMul } from '../kernels/matmul.js';
 import { FORWARD_KERNEL } from '../kernels/recurrent-kernels.js';
 import { fastTranspose } from '../kernels/transpose.js';
-import type { CellType } from '../recurrent.js';
 import type { LayerTape, LayerWeights } from './run-layer.js';
 
 /**

@@ -1,7 +1,8 @@
 import { dropoutMask, ShapeError } from '@rnnkit/core';
 import * as tf from '@tensorflow/tfjs-core';
-import { tapedCellStep } from '../cell/taped-step.js';
-import type { Recurrent, RecurrentState } from '../recurrent.js';
+import type { CellMath } from '../cell/contract.js';
+import { cellMath } from '../cell/registry.js';
+import type { Recurrent, RecurrentLayer, RecurrentState } from '../recurrent.js';
 import { zeroState } from '../zero-state.js';
 import { type RunResult, runRecurrent } from './run-recurrent.js';
 import { seqLengthsOf } from './seq-lengths.js';
@@ -97,6 +98,7 @@ export function runWithMasks(
 ): RunResult {
   const { cell, numLayers, hiddenSize: n } = rec.config;
   const [batch, time] = x.shape;
+  const math = cellMath(cell);
   return tf.tidy(() => {
     const state = initialState ?? zeroState(rec, batch);
     const perLayer = (t: tf.Tensor3D | undefined) =>
@@ -128,7 +130,7 @@ export function runWithMasks(
       let c = c0?.[l] as tf.Tensor;
       const outs: tf.Tensor[] = [];
       steps.forEach((xt, t) => {
-        const next = tapedCellStep(cell, layer, tf.mul(xt, mx), h, tf.mul(h, mh), c);
+        const next = tapedLayerStep(math, layer, tf.mul(xt, mx), h, tf.mul(h, mh), c);
         const valid = on[t] as tf.Tensor2D; // [B, 1]: past its length an example keeps its state
         h = tf.add(tf.mul(valid, next.h), tf.mul(tf.sub(1, valid), h));
         if (c) c = tf.add(tf.mul(valid, next.c as tf.Tensor), tf.mul(tf.sub(1, valid), c));
@@ -147,4 +149,22 @@ export function runWithMasks(
       cell === 'lstm' ? { outputs, state: { h, c: tf.concat(cN, 0) } } : { outputs, state: { h } }
     ) as never;
   }) as RunResult;
+}
+
+/**
+ * One step of one layer in plain tfjs ops recorded on the tape (their kernel gradients, not
+ * the fused BPTT): the two projections here, the gates in the cell's `tapedStep`. `hIn` is the
+ * h fed to `W_hh` (masked by variational dropout); the GRU's carry `z·h` uses the true `h`.
+ */
+function tapedLayerStep(
+  math: CellMath,
+  w: RecurrentLayer,
+  x: tf.Tensor,
+  h: tf.Tensor,
+  hIn: tf.Tensor,
+  c: tf.Tensor | undefined,
+): { h: tf.Tensor; c?: tf.Tensor } {
+  const gi = tf.add(tf.matMul(x, tf.transpose(w.weightIh)), w.biasIh); // [B, G*H]
+  const gh = tf.add(tf.matMul(hIn, tf.transpose(w.weightHh)), w.biasHh); // [B, G*H]
+  return math.tapedStep(gi, gh, h, c);
 }

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { cellMath } from '../cell/contract.js';
+import { cellMath } from '../cell/registry.js';
 import { fusedBackend } from '../kernels/recurrent-kernels.js';
 import { sliceRows } from '../kernels/rows.js';
 import { fastTranspose } from '../kernels/transpose.js';

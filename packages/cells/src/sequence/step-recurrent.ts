@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { cellMath } from '../cell/contract.js';
+import { cellMath } from '../cell/registry.js';
 import type { Recurrent, RecurrentState } from '../recurrent.js';
 import { checkState, checkStep } from './check-shapes.js';
 

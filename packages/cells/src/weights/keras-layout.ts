@@ -1,6 +1,7 @@
 import { transposeMatrix } from '@rnnkit/core';
+import { type CellType, gateCount } from '../cell/cell-type.js';
 import { KerasLayoutError } from '../errors.js';
-import { type CellType, gateCount, type RecurrentConfig } from '../recurrent.js';
+import type { RecurrentConfig } from '../recurrent.js';
 import { type NamedArray, type NamedArrays, transposeNamedArray } from './named-arrays.js';
 
 /**
