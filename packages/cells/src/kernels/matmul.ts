@@ -1,7 +1,7 @@
+import { type KernelBackend, kernelBackend, registerKernelOnce } from '@rnnkit/core/kernels';
 import * as tf from '@tensorflow/tfjs-core';
 import { isSparse, sparseGemm } from './gemm.js';
 import { kernelMemory } from './memory.js';
-import { fusedBackend } from './recurrent-kernels.js';
 
 /** rnnkit's own matMul kernel (cpu, wasm), registered on first use. */
 export const MATMUL_KERNEL = 'RnnkitMatMul';
@@ -16,30 +16,28 @@ export const MATMUL_KERNEL = 'RnnkitMatMul';
  * matMul, hence "plain".)
  */
 export function plainMatMul(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
-  const backendName = fusedBackend();
+  const backendName = kernelBackend();
   if (backendName == null) return tf.matMul(a, b);
   if (a.shape[1] !== b.shape[0]) {
     throw new Error(`plainMatMul: inner sizes differ, [${a.shape}] · [${b.shape}]`);
   }
-  if (tf.getKernel(MATMUL_KERNEL, backendName) == null) {
-    tf.registerKernel({
-      kernelName: MATMUL_KERNEL,
-      backendName,
-      kernelFunc: ({ inputs, backend }) => {
-        const { a: x, b: y } = inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
-        const [m, k] = x.shape as [number, number];
-        const n = y.shape[1] as number;
-        const mem = kernelMemory(backendName, backend);
-        const out = mem.alloc([m, n]);
-        const [av, bv, ov] = [mem.view(x), mem.view(y), mem.view(out)];
-        if (isSparse(av.arr, av.off, m * k)) {
-          sparseGemm(av.arr, av.off, bv.arr, bv.off, ov.arr, ov.off, m, k, n);
-        } else {
-          mem.matMul(x, y, out);
-        }
-        return out;
-      },
-    });
-  }
+  registerKernelOnce(MATMUL_KERNEL, backendName, matMulKernel);
   return tf.engine().runKernel(MATMUL_KERNEL, { a, b }, {}) as tf.Tensor2D;
+}
+
+function matMulKernel(backendName: KernelBackend): tf.KernelFunc {
+  return ({ inputs, backend }) => {
+    const { a: x, b: y } = inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
+    const [m, k] = x.shape as [number, number];
+    const n = y.shape[1] as number;
+    const mem = kernelMemory(backendName, backend);
+    const out = mem.alloc([m, n]);
+    const [av, bv, ov] = [mem.view(x), mem.view(y), mem.view(out)];
+    if (isSparse(av.arr, av.off, m * k)) {
+      sparseGemm(av.arr, av.off, bv.arr, bv.off, ov.arr, ov.off, m, k, n);
+    } else {
+      mem.matMul(x, y, out);
+    }
+    return out;
+  };
 }

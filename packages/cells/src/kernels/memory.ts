@@ -106,3 +106,8 @@ function wasmMemory(backend: WasmBackendData): KernelMemory {
 export function kernelMemory(backendName: string, backend: unknown): KernelMemory {
   return backendName === 'wasm' ? wasmMemory(backend as WasmBackendData) : cpuMemory(backend);
 }
+
+/** Copies n floats (`src`, `dst` may be views of one wasm heap). */
+export function copy(src: Buf, dst: Buf, n: number): void {
+  dst.arr.set(src.arr.subarray(src.off, src.off + n), dst.off);
+}

@@ -1,9 +1,8 @@
 import type { KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { gateCount } from '../cell/cell-type.js';
 import { fusedCell } from '../cell/registry.js';
-import { type Buf, kernelMemory } from './memory.js';
-import { copy } from './recurrent-forward.js';
-import type { RecurrentKernelAttrs } from './recurrent-kernels.js';
+import { type Buf, copy, kernelMemory } from './memory.js';
+import type { RecurrentKernelAttrs } from './recurrent-contract.js';
 
 /**
  * Backprop through time of one layer in one kernel: per step (last to first) one fused pass

@@ -1,8 +1,8 @@
 import type { KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { gateCount } from '../cell/cell-type.js';
 import { fusedCell } from '../cell/registry.js';
-import { type Buf, kernelMemory } from './memory.js';
-import type { RecurrentKernelAttrs } from './recurrent-kernels.js';
+import { type Buf, copy, kernelMemory } from './memory.js';
+import type { RecurrentKernelAttrs } from './recurrent-contract.js';
 
 /**
  * One layer over a whole time-major sequence in one kernel: per step one plain matMul
@@ -67,9 +67,4 @@ export function recurrentForwardKernel(backendName: string): KernelFunc {
     mem.release();
     return cPrev && cLast ? [hPrev, hLast, cPrev, cLast, cache, outs] : [hPrev, hLast, cache, outs];
   };
-}
-
-/** Copies n floats (`src`, `dst` may be views of one wasm heap). */
-export function copy(src: Buf, dst: Buf, n: number): void {
-  dst.arr.set(src.arr.subarray(src.off, src.off + n), dst.off);
 }

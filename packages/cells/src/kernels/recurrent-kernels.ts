@@ -1,43 +1,22 @@
+import { kernelBackend, registerKernelOnce } from '@rnnkit/core/kernels';
 import * as tf from '@tensorflow/tfjs-core';
-import type { CellType } from '../cell/cell-type.js';
 import { recurrentBackwardKernel } from './recurrent-backward.js';
+import { BACKWARD_KERNEL, FORWARD_KERNEL } from './recurrent-contract.js';
 import { recurrentForwardKernel } from './recurrent-forward.js';
 
-/** Kernel names, registered per backend by {@link fusedBackend}. */
-export const FORWARD_KERNEL = 'RnnkitRecurrentForward';
-export const BACKWARD_KERNEL = 'RnnkitRecurrentBackward';
-
-/** Attributes of both kernels. */
-export interface RecurrentKernelAttrs {
-  cell: CellType;
-  time: number;
-  batch: number;
-  hidden: number;
-}
-
-const FUSED_BACKENDS = ['cpu', 'wasm'];
-
 /**
- * The active backend if it runs rnnkit's fused recurrent kernels (cpu, wasm), registering
- * them on first use (never at import time); otherwise undefined and the runner falls back to
- * tfjs-core ops step by step (webgl, webgpu, ...).
+ * Registers rnnkit's fused recurrent kernels for the active backend unless they are
+ * registered already: on first use, never at import time. They run on cpu and wasm alone;
+ * elsewhere (webgl, webgpu, ...) the runner uses tfjs-core ops step by step, so callers ask
+ * `kernelBackend()` first.
  */
-export function fusedBackend(): string | undefined {
-  const name = tf.getBackend();
-  if (!FUSED_BACKENDS.includes(name)) return undefined;
-  if (tf.getKernel(FORWARD_KERNEL, name) == null) {
-    tf.registerKernel({
-      kernelName: FORWARD_KERNEL,
-      backendName: name,
-      kernelFunc: recurrentForwardKernel(name),
-    });
+export function ensureRecurrentKernels(): void {
+  const backend = kernelBackend();
+  if (backend == null) {
+    throw new Error(
+      `rnnkit's fused recurrent kernels run on cpu and wasm, not on ${tf.getBackend()}.`,
+    );
   }
-  if (tf.getKernel(BACKWARD_KERNEL, name) == null) {
-    tf.registerKernel({
-      kernelName: BACKWARD_KERNEL,
-      backendName: name,
-      kernelFunc: recurrentBackwardKernel(name),
-    });
-  }
-  return name;
+  registerKernelOnce(FORWARD_KERNEL, backend, recurrentForwardKernel);
+  registerKernelOnce(BACKWARD_KERNEL, backend, recurrentBackwardKernel);
 }

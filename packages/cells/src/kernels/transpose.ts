@@ -1,13 +1,14 @@
+import { transposeInto } from '@rnnkit/core';
+import { type KernelBackend, kernelBackend, registerKernelOnce } from '@rnnkit/core/kernels';
 import * as tf from '@tensorflow/tfjs-core';
 import { kernelMemory } from './memory.js';
-import { fusedBackend } from './recurrent-kernels.js';
 
 export const TRANSPOSE_KERNEL = 'RnnkitTranspose';
 
 /**
  * `tf.transpose` for the two layouts the runner uses: 2-D `[r, c] -> [c, r]` and 3-D
  * `[a, b, c] -> [b, a, c]` (batch-major <-> time-major), as a JS kernel on cpu and wasm: a
- * row-block copy for the 3-D case, 8×8 tiles for 2-D (the cpu backend's transpose computes a
+ * row-block copy for the 3-D case, `transposeInto`'s 8×8 tiles for 2-D (the cpu backend's transpose computes a
  * multi-index per element; wasm's walks the output in order, so reads of a tall matrix miss
  * the cache). Elsewhere `tf.transpose`. No gradient of its own: callers differentiate
  * through it themselves.
@@ -15,22 +16,20 @@ export const TRANSPOSE_KERNEL = 'RnnkitTranspose';
 export function fastTranspose<T extends tf.Tensor>(x: T, perm?: number[]): T {
   const swapLead = x.rank === 3 && perm != null && perm.join() === '1,0,2';
   const plain2d = x.rank === 2 && (perm == null || perm.join() === '1,0');
-  const backendName = fusedBackend();
+  const backendName = kernelBackend();
   if (backendName == null || x.dtype !== 'float32' || !(swapLead || plain2d)) {
     return tf.transpose(x, perm);
   }
-  if (tf.getKernel(TRANSPOSE_KERNEL, backendName) == null) {
-    tf.registerKernel({
-      kernelName: TRANSPOSE_KERNEL,
-      backendName,
-      kernelFunc: (args) => transposeKernel(backendName, args),
-    });
-  }
+  registerKernelOnce(
+    TRANSPOSE_KERNEL,
+    backendName,
+    (name) => (args) => transposeKernel(name, args),
+  );
   return tf.engine().runKernel(TRANSPOSE_KERNEL, { x }, {}) as T;
 }
 
 function transposeKernel(
-  backendName: string,
+  backendName: KernelBackend,
   { inputs, backend }: Parameters<tf.KernelFunc>[0],
 ): tf.TensorInfo {
   const { x } = inputs as { x: tf.TensorInfo };
@@ -48,16 +47,6 @@ function transposeKernel(
     }
     return out;
   }
-  const [r, c] = [s0, s1];
-  const T = 8;
-  for (let i0 = 0; i0 < r; i0 += T) {
-    for (let j0 = 0; j0 < c; j0 += T) {
-      const i1 = Math.min(i0 + T, r);
-      const j1 = Math.min(j0 + T, c);
-      for (let i = i0; i < i1; i++) {
-        for (let j = j0; j < j1; j++) dst[d0 + j * r + i] = src[so + i * c + j] as number;
-      }
-    }
-  }
+  transposeInto(src, so, dst, d0, s0, s1);
   return out;
 }

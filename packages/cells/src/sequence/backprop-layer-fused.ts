@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { CellType } from '../cell/cell-type.js';
 import { plainMatMul } from '../kernels/matmul.js';
-import { BACKWARD_KERNEL } from '../kernels/recurrent-kernels.js';
+import { BACKWARD_KERNEL } from '../kernels/recurrent-contract.js';
+import { ensureRecurrentKernels } from '../kernels/recurrent-kernels.js';
 import { sliceRows } from '../kernels/rows.js';
 import { fastTranspose } from '../kernels/transpose.js';
 import type { LayerGrads } from './backprop-layer.js';
@@ -9,7 +10,7 @@ import type { LayerTape } from './run-layer.js';
 
 /**
  * `backpropLayer` on a backend with rnnkit's fused kernels: the per-step recurrence as one
- * kernel (see `recurrent-backward-kernel.ts`), then every gradient that does not depend on
+ * kernel (see `kernels/recurrent-backward.ts`), then every gradient that does not depend on
  * the next step as one op over all steps:
  *
  *     dW_ih = dG_x^T X      db_ih = Σ dG_x      dX = dG_x W_ih
@@ -42,6 +43,7 @@ export function backpropLayerFused(
   }
   if (on) inputs.on = on;
   const attrs = { cell: cellType, time, batch, hidden };
+  ensureRecurrentKernels();
   const res = tf.engine().runKernel(BACKWARD_KERNEL, inputs, attrs) as tf.Tensor2D[];
   const lstm = cellType === 'lstm';
   const gru = cellType === 'gru';

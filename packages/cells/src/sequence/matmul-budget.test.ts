@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRecurrent } from '../create-recurrent.js';
 import { disposeRecurrent } from '../dispose-recurrent.js';
 import { plainMatMul } from '../kernels/matmul.js';
-import { BACKWARD_KERNEL, FORWARD_KERNEL, fusedBackend } from '../kernels/recurrent-kernels.js';
+import { BACKWARD_KERNEL, FORWARD_KERNEL } from '../kernels/recurrent-contract.js';
+import { ensureRecurrentKernels } from '../kernels/recurrent-kernels.js';
 import { createEmbedding, embed } from '../layers/embedding.js';
 import { applyLinear, createLinear } from '../layers/linear.js';
 import { BACKENDS, randomTensor } from '../test-support/backends.js';
@@ -22,7 +23,7 @@ describe.each(BACKENDS)('matMul budget on %s', (backend) => {
   const originals: tf.KernelConfig[] = [];
   beforeAll(async () => {
     await initBackend({ backend });
-    fusedBackend();
+    ensureRecurrentKernels();
     tf.dispose(plainMatMul(tf.ones([1, 1]), tf.ones([1, 1]))); // registers the cpu kernel
     for (const name of COUNTED) {
       const original = tf.getKernel(name, backend);

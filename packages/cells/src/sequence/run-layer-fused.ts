@@ -2,13 +2,14 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { CellType } from '../cell/cell-type.js';
 import type { CellMath } from '../cell/contract.js';
 import { plainMatMul } from '../kernels/matmul.js';
-import { FORWARD_KERNEL } from '../kernels/recurrent-kernels.js';
+import { FORWARD_KERNEL } from '../kernels/recurrent-contract.js';
+import { ensureRecurrentKernels } from '../kernels/recurrent-kernels.js';
 import { fastTranspose } from '../kernels/transpose.js';
 import type { LayerTape, LayerWeights } from './run-layer.js';
 
 /**
  * `runLayer` on a backend with rnnkit's fused kernels: the input projection of all steps as
- * one matMul, then the whole recurrence as one kernel (see `recurrent-forward-kernel.ts`).
+ * one matMul, then the whole recurrence as one kernel (see `kernels/recurrent-forward.ts`).
  * The tape keeps the kernel's cache as its single slot.
  */
 export function runLayerFused(
@@ -31,6 +32,7 @@ export function runLayerFused(
   if (cellType === 'gru') inputs.biasHh = w.biasHh;
   if (on) inputs.on = on;
   const attrs = { cell: cellType, time, batch, hidden };
+  ensureRecurrentKernels();
   const res = tf.engine().runKernel(FORWARD_KERNEL, inputs, attrs) as tf.Tensor2D[];
   const [hPrev, hLast, cPrev, cLast, cache, outs] = (c0
     ? res

@@ -1,6 +1,6 @@
+import { kernelBackend } from '@rnnkit/core/kernels';
 import * as tf from '@tensorflow/tfjs-core';
 import { cellMath } from '../cell/registry.js';
-import { fusedBackend } from '../kernels/recurrent-kernels.js';
 import { sliceRows } from '../kernels/rows.js';
 import { fastTranspose } from '../kernels/transpose.js';
 import type { Recurrent } from '../recurrent.js';
@@ -39,7 +39,7 @@ export function sequenceOp(
     const [batch, time] = (x as tf.Tensor3D).shape;
     // On cpu and wasm the per-step recurrence runs as one rnnkit kernel per layer; elsewhere
     // as tfjs ops step by step.
-    const fused = fusedBackend() != null;
+    const fused = kernelBackend() != null;
     const on = fused && lengths ? sequenceOn(lengths, time) : undefined;
     const mask = !fused && lengths ? sequenceMask(lengths, time) : undefined;
     const h0s = tf.unstack(h0 as tf.Tensor3D) as tf.Tensor2D[];
