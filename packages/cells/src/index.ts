@@ -1,8 +1,8 @@
 export { createRng, ShapeError } from '@rnnkit/core';
 export { CELL_TYPES, type CellType, gateCount, isCellType } from './cell/cell-type.js';
 export { createRecurrent } from './create-recurrent.js';
-export { disposeRecurrent } from './dispose-recurrent.js';
-export { KerasLayoutError } from './errors.js';
+export type { SafetensorsErrorCode } from './errors.js';
+export { KerasLayoutError, SafetensorsError, WeightFormatError } from './errors.js';
 export { glorotUniform } from './init/glorot-uniform.js';
 export type { InitOptions } from './init/options.js';
 export { orthogonal } from './init/orthogonal.js';
@@ -20,9 +20,7 @@ export type {
   RecurrentLayer,
   RecurrentState,
 } from './recurrent.js';
-export { recurrentParams } from './recurrent-params.js';
-export type { SafetensorsErrorCode } from './safetensors-error.js';
-export { SafetensorsError } from './safetensors-error.js';
+export { disposeRecurrent, recurrentParams, zeroState } from './recurrent.js';
 export type {
   Bidirectional,
   BidirectionalConfig,
@@ -36,7 +34,7 @@ export {
   MERGE_MODES,
   mergedSize,
 } from './sequence/bidirectional.js';
-export { lengthMask } from './sequence/length-mask.js';
+export { lengthMask } from './sequence/masks.js';
 export { lastValidStep, meanOverValid } from './sequence/pool-sequence.js';
 export type { RecurrentStepper } from './sequence/recurrent-stepper.js';
 export { createStepper } from './sequence/recurrent-stepper.js';
@@ -48,7 +46,6 @@ export { runRecurrent } from './sequence/run-recurrent.js';
 export type { VariationalOptions } from './sequence/run-variational.js';
 export { runVariational } from './sequence/run-variational.js';
 export { stepRecurrent } from './sequence/step-recurrent.js';
-export { WeightFormatError } from './weight-format-error.js';
 export type { KerasGruVariant, KerasLayerWeights } from './weights/keras-layout.js';
 export { kerasToStateDict, stateDictToKeras } from './weights/keras-layout.js';
 export { loadRecurrentKerasWeights, recurrentKerasWeights } from './weights/keras-weights.js';
@@ -67,4 +64,3 @@ export type { SafetensorsWeights } from './weights/safetensors/read.js';
 export { readSafetensors } from './weights/safetensors/read.js';
 export { writeSafetensors } from './weights/safetensors/write.js';
 export { loadParamsStateDict, paramsStateDict } from './weights/state-dict.js';
-export { zeroState } from './zero-state.js';

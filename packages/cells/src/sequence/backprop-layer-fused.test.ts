@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cellMath } from '../cell/registry.js';
 import { createRecurrent } from '../create-recurrent.js';
-import { disposeRecurrent } from '../dispose-recurrent.js';
+import { disposeRecurrent } from '../recurrent.js';
 import { BACKENDS, randomTensor } from '../test-support/backends.js';
 import { backpropLayerFused } from './backprop-layer-fused.js';
 import { runLayerFused } from './run-layer-fused.js';

@@ -5,8 +5,7 @@ import { BACKWARD_KERNEL } from '../kernels/recurrent-contract.js';
 import { ensureRecurrentKernels } from '../kernels/recurrent-kernels.js';
 import { sliceRows } from '../kernels/rows.js';
 import { fastTranspose } from '../kernels/transpose.js';
-import type { LayerGrads } from './backprop-layer.js';
-import type { LayerTape } from './run-layer.js';
+import type { LayerGrads, LayerTape } from './layer-tape.js';
 
 /**
  * `backpropLayer` on a backend with rnnkit's fused kernels: the per-step recurrence as one
@@ -33,13 +32,13 @@ export function backpropLayerFused(
   const inputs: tf.NamedTensorMap = {
     dOut,
     dhLast,
-    hPrev: tape.h,
+    hPrev: tape.hPrev,
     cache: tape.cache[0] as tf.Tensor2D,
     weightHh: tape.weightHh,
   };
-  if (dcLast && tape.c) {
+  if (dcLast && tape.cPrev) {
     inputs.dcLast = dcLast;
-    inputs.cPrev = tape.c;
+    inputs.cPrev = tape.cPrev;
   }
   if (on) inputs.on = on;
   const attrs = { cell: cellType, time, batch, hidden };
@@ -76,7 +75,7 @@ export function backpropLayerFused(
     dh0,
     dc0,
     dWeightIh: weightGrad(dGx, tape.x), // [G*H, I]
-    dWeightHh: weightGrad(dGh, tape.h), // [G*H, H]; tape.h is h_0..h_{T-1}
+    dWeightHh: weightGrad(dGh, tape.hPrev), // [G*H, H]
     dBiasIh,
     dBiasHh,
   };

@@ -1,18 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { CellMath } from '../cell/contract.js';
+import type { LayerGrads, LayerTape } from './layer-tape.js';
 import type { SequenceMask } from './masks.js';
-import type { LayerTape } from './run-layer.js';
-
-/** Gradients of one layer: its input, its initial state and its four parameters. */
-export interface LayerGrads {
-  dx: tf.Tensor2D; // [T*B, I], time-major
-  dh0: tf.Tensor2D; // [B, H]
-  dc0?: tf.Tensor2D; // [B, H], LSTM only
-  dWeightIh: tf.Tensor2D; // [G*H, I]
-  dWeightHh: tf.Tensor2D; // [G*H, H]
-  dBiasIh: tf.Tensor1D; // [G*H]
-  dBiasHh: tf.Tensor1D; // [G*H]
-}
 
 /**
  * Backprop through time for one layer.
@@ -36,11 +25,11 @@ export function backpropLayer(
   mask: SequenceMask | undefined,
 ): LayerGrads {
   const time = dOutputs.length;
-  const [batch, hidden] = dhLast.shape;
+  const batch = dhLast.shape[0];
   const perStep = (t: tf.Tensor2D) =>
     tf.unstack(tf.reshape(t, [-1, batch, t.shape[1]])) as tf.Tensor2D[];
-  const hs = perStep(tape.h); // T+1 × [B, H]
-  const cs = tape.c ? perStep(tape.c) : [];
+  const hs = perStep(tape.hPrev); // T × [B, H]
+  const cs = tape.cPrev ? perStep(tape.cPrev) : [];
   const slots = tape.cache.map(perStep); // slots × T × [B, ·]
   const dgx: tf.Tensor2D[] = new Array(time);
   const dgh: tf.Tensor2D[] = new Array(time);
@@ -79,7 +68,6 @@ export function backpropLayer(
 
   const dGx = tf.concat(dgx, 0); // [T*B, G*H]
   const dGh = dgh[0] === dgx[0] ? dGx : tf.concat(dgh, 0); // [T*B, G*H]
-  const hPrev = tf.slice(tape.h, [0, 0], [time * batch, hidden]); // [T*B, H]: h_0 ... h_{T-1}
   const dGxT = tf.transpose(dGx); // [G*H, T*B]
   const dGhT = dGh === dGx ? dGxT : tf.transpose(dGh);
   const dBiasIh = tf.sum(dGx, 0) as tf.Tensor1D;
@@ -88,7 +76,7 @@ export function backpropLayer(
     dh0: dh,
     dc0: dc,
     dWeightIh: tf.matMul(dGxT, tape.x), // [G*H, I]
-    dWeightHh: tf.matMul(dGhT, hPrev) as tf.Tensor2D, // [G*H, H]
+    dWeightHh: tf.matMul(dGhT, tape.hPrev) as tf.Tensor2D, // [G*H, H]
     dBiasIh,
     // A clone, not the same tensor: each input must own its gradient (callers dispose them).
     dBiasHh: dGh === dGx ? tf.clone(dBiasIh) : (tf.sum(dGh, 0) as tf.Tensor1D),

@@ -1,8 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { createRecurrent } from '../create-recurrent.js';
 import { DEFAULT_SEED, type InitOptions } from '../init/options.js';
-import type { Recurrent, RecurrentConfig, RecurrentState } from '../recurrent.js';
-import { recurrentParams } from '../recurrent-params.js';
+import {
+  type Recurrent,
+  type RecurrentConfig,
+  type RecurrentState,
+  recurrentParams,
+} from '../recurrent.js';
 
 /** How the two directions' outputs combine (Keras `merge_mode`; PyTorch always concatenates). */
 export type MergeMode = 'concat' | 'sum' | 'mean';

@@ -4,10 +4,8 @@ import { ShapeError } from '@rnnkit/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRecurrent } from '../create-recurrent.js';
-import { disposeRecurrent } from '../dispose-recurrent.js';
-import type { Recurrent } from '../recurrent.js';
+import { disposeRecurrent, type Recurrent, zeroState } from '../recurrent.js';
 import { BACKENDS } from '../test-support/backends.js';
-import { zeroState } from '../zero-state.js';
 import { runRecurrent } from './run-recurrent.js';
 import { stepRecurrent } from './step-recurrent.js';
 

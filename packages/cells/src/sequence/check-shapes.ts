@@ -53,30 +53,6 @@ export function checkState(rec: Recurrent, state: RecurrentState, batch: number,
   }
 }
 
-/** Checks one length per example, each an integer in [0, T]; returns them as Int32Array. */
-export function checkSeqLengths(
-  lengths: ArrayLike<number>,
-  batch: number,
-  time: number,
-): Int32Array {
-  if (lengths.length !== batch) {
-    throw new ShapeError(
-      `runRecurrent: seqLengths must have one length per example (batch ${batch}), got ${lengths.length}.`,
-    );
-  }
-  const out = new Int32Array(batch);
-  for (let b = 0; b < batch; b++) {
-    const len = lengths[b] as number;
-    if (!Number.isInteger(len) || len < 0 || len > time) {
-      throw new ShapeError(
-        `runRecurrent: seqLengths[${b}] must be an integer in [0, ${time}] (the time steps of x), got ${len}.`,
-      );
-    }
-    out[b] = len;
-  }
-  return out;
-}
-
 function checkFloat(t: tf.Tensor, name: string, where: string): void {
   if (t.dtype !== 'float32') {
     throw new ShapeError(`${where}: ${name} must be float32, got ${t.dtype}.`);

@@ -7,12 +7,12 @@ import { createRng } from '@rnnkit/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRecurrent } from '../create-recurrent.js';
-import { disposeRecurrent } from '../dispose-recurrent.js';
 import { plainMatMul } from '../kernels/matmul.js';
 import { BACKWARD_KERNEL, FORWARD_KERNEL } from '../kernels/recurrent-contract.js';
 import { ensureRecurrentKernels } from '../kernels/recurrent-kernels.js';
 import { createEmbedding, embed } from '../layers/embedding.js';
 import { applyLinear, createLinear } from '../layers/linear.js';
+import { disposeRecurrent } from '../recurrent.js';
 import { BACKENDS, randomTensor } from '../test-support/backends.js';
 import { runRecurrent } from './run-recurrent.js';
 

@@ -4,11 +4,10 @@ import { createRng } from '@rnnkit/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createRecurrent } from '../create-recurrent.js';
-import { disposeRecurrent } from '../dispose-recurrent.js';
 import { createEmbedding, embed } from '../layers/embedding.js';
 import { applyLinear, createLinear } from '../layers/linear.js';
+import { disposeRecurrent, zeroState } from '../recurrent.js';
 import { BACKENDS, randomTensor } from '../test-support/backends.js';
-import { zeroState } from '../zero-state.js';
 import { runRecurrent } from './run-recurrent.js';
 import { stepRecurrent } from './step-recurrent.js';
 

@@ -5,9 +5,9 @@ import { initBackend } from '@rnnkit/backend';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createRecurrent } from '../create-recurrent.js';
-import { disposeRecurrent } from '../dispose-recurrent.js';
 import { createEmbedding, embed } from '../layers/embedding.js';
 import { applyLinear, createLinear } from '../layers/linear.js';
+import { disposeRecurrent } from '../recurrent.js';
 import { BACKENDS } from '../test-support/backends.js';
 import { runRecurrent } from './run-recurrent.js';
 

@@ -3,7 +3,7 @@ import { initBackend } from '@rnnkit/backend';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createRecurrent } from '../create-recurrent.js';
-import { disposeRecurrent } from '../dispose-recurrent.js';
+import { disposeRecurrent } from '../recurrent.js';
 import { BACKENDS } from '../test-support/backends.js';
 import { createStepper } from './recurrent-stepper.js';
 import { runRecurrent } from './run-recurrent.js';

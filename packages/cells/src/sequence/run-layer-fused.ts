@@ -5,7 +5,7 @@ import { plainMatMul } from '../kernels/matmul.js';
 import { FORWARD_KERNEL } from '../kernels/recurrent-contract.js';
 import { ensureRecurrentKernels } from '../kernels/recurrent-kernels.js';
 import { fastTranspose } from '../kernels/transpose.js';
-import type { LayerTape, LayerWeights } from './run-layer.js';
+import type { LayerRun, LayerWeights } from './layer-tape.js';
 
 /**
  * `runLayer` on a backend with rnnkit's fused kernels: the input projection of all steps as
@@ -20,7 +20,7 @@ export function runLayerFused(
   c0: tf.Tensor2D | undefined,
   w: LayerWeights,
   on: tf.Tensor1D | undefined, // [T*B] 0/1
-): { outputs: tf.Tensor3D; hLast: tf.Tensor2D; cLast?: tf.Tensor2D; tape: LayerTape } {
+): LayerRun {
   const [time, batch, inSize] = x.shape;
   const hidden = h0.shape[1];
   const x2d = tf.reshape(x, [time * batch, inSize]) as tf.Tensor2D; // [T*B, I]
@@ -48,11 +48,10 @@ export function runLayerFused(
     outputs: tf.reshape(outs, [time, batch, hidden]) as tf.Tensor3D, // [T, B, H]
     hLast,
     cLast,
-    // h, c hold h_0..h_{T-1} here (the states the steps start from), not h_0..h_T.
     tape: {
       x: x2d,
-      h: hPrev,
-      c: cPrev,
+      hPrev,
+      cPrev,
       cache: [cache],
       weightIh: w.weightIh,
       weightHh: w.weightHh,

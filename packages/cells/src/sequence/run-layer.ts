@@ -1,28 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { CellMath } from '../cell/contract.js';
+import type { LayerRun, LayerWeights } from './layer-tape.js';
 import type { SequenceMask } from './masks.js';
-
-/** One layer's parameters as plain tensors (the runner's view of a `RecurrentLayer`). */
-export interface LayerWeights {
-  weightIh: tf.Tensor2D; // [G*H, I]
-  weightHh: tf.Tensor2D; // [G*H, H]
-  biasIh: tf.Tensor1D; // [G*H]
-  biasHh: tf.Tensor1D; // [G*H]
-}
-
-/**
- * What the backward pass of one layer needs from its forward pass, stacked over time so that
- * `save()` keeps a few tensors per layer rather than a few per step (each saved tensor costs a
- * clone and a tape node).
- */
-export interface LayerTape {
-  x: tf.Tensor2D; // [T*B, I] the layer input, time-major
-  h: tf.Tensor2D; // [(T+1)*B, H]: h_0 ... h_T (the carried state, frozen past each length)
-  c?: tf.Tensor2D; // [(T+1)*B, H], LSTM only
-  cache: tf.Tensor2D[]; // per slot of the cell's step cache: [T*B, ·]
-  weightIh: tf.Tensor2D;
-  weightHh: tf.Tensor2D;
-}
 
 /**
  * Runs one layer over a time-major sequence.
@@ -41,7 +20,7 @@ export function runLayer(
   c0: tf.Tensor2D | undefined,
   w: LayerWeights,
   mask: SequenceMask | undefined,
-): { outputs: tf.Tensor3D; hLast: tf.Tensor2D; cLast?: tf.Tensor2D; tape: LayerTape } {
+): LayerRun {
   const [time, batch, inSize] = x.shape;
   const gh = w.weightIh.shape[0];
   const x2d = tf.reshape(x, [time * batch, inSize]) as tf.Tensor2D; // [T*B, I]
@@ -90,8 +69,8 @@ export function runLayer(
     cLast: cs[time],
     tape: {
       x: x2d,
-      h: tf.concat(hs, 0), // [(T+1)*B, H]
-      c: cs.length > 0 ? tf.concat(cs, 0) : undefined,
+      hPrev: tf.concat(hs.slice(0, time), 0), // [T*B, H]: h_0 ... h_{T-1}
+      cPrev: cs.length > 0 ? tf.concat(cs.slice(0, time), 0) : undefined,
       cache, // slots × [T*B, ·]
       weightIh: w.weightIh,
       weightHh: w.weightHh,

@@ -6,8 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { CellType } from '../cell/cell-type.js';
 import { createRecurrent } from '../create-recurrent.js';
-import { disposeRecurrent } from '../dispose-recurrent.js';
-import { recurrentParams } from '../recurrent-params.js';
+import { disposeRecurrent, recurrentParams } from '../recurrent.js';
 import { BACKENDS, randomTensor } from '../test-support/backends.js';
 import { runRecurrent } from './run-recurrent.js';
 

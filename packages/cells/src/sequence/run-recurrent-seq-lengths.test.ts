@@ -5,8 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { expectClose, type Nested } from '../../../../fixtures/reference.js';
 import { createRecurrent } from '../create-recurrent.js';
-import { disposeRecurrent } from '../dispose-recurrent.js';
-import type { Recurrent, RecurrentState } from '../recurrent.js';
+import { disposeRecurrent, type Recurrent, type RecurrentState } from '../recurrent.js';
 import { BACKENDS, randomTensor } from '../test-support/backends.js';
 import { runRecurrent } from './run-recurrent.js';
 

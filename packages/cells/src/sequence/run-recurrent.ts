@@ -1,8 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { Recurrent, RecurrentState } from '../recurrent.js';
-import { recurrentParams } from '../recurrent-params.js';
-import { zeroState } from '../zero-state.js';
-import { checkSeqLengths, checkSequence, checkState } from './check-shapes.js';
+import { type Recurrent, type RecurrentState, recurrentParams, zeroState } from '../recurrent.js';
+import { checkSequence, checkState } from './check-shapes.js';
+import { RUNNER_WORDING, seqLengthsOf } from './seq-lengths.js';
 import { sequenceOp } from './sequence-op.js';
 import { takeRows } from './take-rows.js';
 
@@ -42,7 +41,10 @@ export function runRecurrent(rec: Recurrent, x: tf.Tensor3D, options: RunOptions
   const [batch, time] = checkSequence(rec, x, 'runRecurrent');
   const { initialState, seqLengths } = options;
   if (initialState != null) checkState(rec, initialState, batch, 'runRecurrent initialState');
-  let lengths = seqLengths == null ? undefined : checkSeqLengths(seqLengths, batch, time);
+  let lengths =
+    seqLengths == null
+      ? undefined
+      : seqLengthsOf(seqLengths, batch, time, 'runRecurrent', RUNNER_WORDING);
   // Full-length batches need no masking ops.
   if (lengths?.every((len) => len === time)) lengths = undefined;
 

@@ -2,8 +2,12 @@ import { dropoutMask, ShapeError } from '@rnnkit/core';
 import * as tf from '@tensorflow/tfjs-core';
 import type { CellMath } from '../cell/contract.js';
 import { cellMath } from '../cell/registry.js';
-import type { Recurrent, RecurrentLayer, RecurrentState } from '../recurrent.js';
-import { zeroState } from '../zero-state.js';
+import {
+  type Recurrent,
+  type RecurrentLayer,
+  type RecurrentState,
+  zeroState,
+} from '../recurrent.js';
 import { type RunResult, runRecurrent } from './run-recurrent.js';
 import { seqLengthsOf } from './seq-lengths.js';
 

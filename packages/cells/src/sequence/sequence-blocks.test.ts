@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { dropout } from '../layers/dropout.js';
 import { BACKENDS } from '../test-support/backends.js';
 import { createBidirectional, disposeBidirectional } from './bidirectional.js';
-import { lengthMask } from './length-mask.js';
+import { lengthMask } from './masks.js';
 import { lastValidStep, meanOverValid } from './pool-sequence.js';
 import { reverseSequence } from './reverse-sequence.js';
 import { runBidirectional } from './run-bidirectional.js';

@@ -4,11 +4,12 @@ import { cellMath } from '../cell/registry.js';
 import { sliceRows } from '../kernels/rows.js';
 import { fastTranspose } from '../kernels/transpose.js';
 import type { Recurrent } from '../recurrent.js';
-import { backpropLayer, type LayerGrads } from './backprop-layer.js';
+import { backpropLayer } from './backprop-layer.js';
 import { backpropLayerFused } from './backprop-layer-fused.js';
+import type { LayerGrads, LayerWeights } from './layer-tape.js';
 import { sequenceMask, sequenceOn } from './masks.js';
 import { packTensors } from './pack-tensors.js';
-import { type LayerWeights, runLayer } from './run-layer.js';
+import { runLayer } from './run-layer.js';
 import { runLayerFused } from './run-layer-fused.js';
 
 /**

@@ -5,9 +5,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { expectClose, type Nested } from '../../../../fixtures/reference.js';
 import { createRecurrent } from '../create-recurrent.js';
-import { disposeRecurrent } from '../dispose-recurrent.js';
+import { disposeRecurrent, zeroState } from '../recurrent.js';
 import { BACKENDS, randomTensor } from '../test-support/backends.js';
-import { zeroState } from '../zero-state.js';
 import { runRecurrent } from './run-recurrent.js';
 import { stepRecurrent } from './step-recurrent.js';
 

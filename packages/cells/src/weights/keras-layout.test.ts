@@ -12,8 +12,8 @@ import {
 } from '../../../../fixtures/reference.js';
 import type { CellType } from '../cell/cell-type.js';
 import { createRecurrent } from '../create-recurrent.js';
-import { disposeRecurrent } from '../dispose-recurrent.js';
 import { KerasLayoutError } from '../errors.js';
+import { disposeRecurrent } from '../recurrent.js';
 import { runRecurrent } from '../sequence/run-recurrent.js';
 import { loadTfjsLayers } from '../test-support/tfjs-layers.js';
 import { type KerasLayerWeights, kerasToStateDict, stateDictToKeras } from './keras-layout.js';

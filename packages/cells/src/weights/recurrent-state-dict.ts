@@ -1,5 +1,4 @@
-import type { Recurrent } from '../recurrent.js';
-import { recurrentParams } from '../recurrent-params.js';
+import { type Recurrent, recurrentParams } from '../recurrent.js';
 import type { NamedArrays, WeightDict } from './named-arrays.js';
 import { loadParamsStateDict, paramsStateDict } from './state-dict.js';
 

@@ -3,10 +3,9 @@ import { initBackend } from '@rnnkit/backend';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadVector } from '../../../../fixtures/reference.js';
 import { createRecurrent } from '../create-recurrent.js';
-import { disposeRecurrent } from '../dispose-recurrent.js';
-import { recurrentParams } from '../recurrent-params.js';
+import { WeightFormatError } from '../errors.js';
+import { disposeRecurrent, recurrentParams } from '../recurrent.js';
 import { BACKENDS } from '../test-support/backends.js';
-import { WeightFormatError } from '../weight-format-error.js';
 import type { WeightDict } from './named-arrays.js';
 import { loadRecurrentStateDict, recurrentStateDict } from './recurrent-state-dict.js';
 

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { WeightFormatError } from '../weight-format-error.js';
+import { WeightFormatError } from '../errors.js';
 import { type NamedArrays, readNamedArray, type WeightDict } from './named-arrays.js';
 
 const show = (shape: readonly number[]): string => `[${shape.join(', ')}]`;

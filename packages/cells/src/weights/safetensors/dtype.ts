@@ -1,4 +1,4 @@
-import { SafetensorsError } from '../../safetensors-error.js';
+import { SafetensorsError } from '../../errors.js';
 
 /** The dtypes of the safetensors format (the `dtype` field of each header entry). */
 export type SafetensorsDtype =

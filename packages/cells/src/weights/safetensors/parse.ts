@@ -1,4 +1,4 @@
-import { SafetensorsError } from '../../safetensors-error.js';
+import { SafetensorsError } from '../../errors.js';
 import { DTYPE_SIZE, isDtype, type SafetensorsDtype } from './dtype.js';
 
 /** One tensor of a parsed safetensors file: its raw little-endian bytes, not yet decoded. */

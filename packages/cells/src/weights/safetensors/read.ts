@@ -1,4 +1,4 @@
-import { SafetensorsError } from '../../safetensors-error.js';
+import { SafetensorsError } from '../../errors.js';
 import type { NamedArrays } from '../named-arrays.js';
 import { decodeFloats, FLOAT_DTYPES, type SafetensorsDtype } from './dtype.js';
 import { parseSafetensors } from './parse.js';

@@ -1,6 +1,6 @@
 // safetensors reading and writing: byte-exact layout, dtypes, and one named error per defect.
 import { describe, expect, it } from 'vitest';
-import { SafetensorsError } from '../../safetensors-error.js';
+import { SafetensorsError } from '../../errors.js';
 import type { NamedArrays } from '../named-arrays.js';
 import { parseSafetensors } from './parse.js';
 import { readSafetensors } from './read.js';

@@ -1,4 +1,4 @@
-import { WeightFormatError } from '../../weight-format-error.js';
+import { WeightFormatError } from '../../errors.js';
 import type { NamedArrays } from '../named-arrays.js';
 
 /**
