@@ -56,7 +56,7 @@ export {
   transposeNamedArray,
   type WeightDict,
 } from './weights/named-arrays.js';
-export { loadRecurrentStateDict, recurrentStateDict } from './weights/recurrent-state-dict.js';
+export { loadRecurrentStateDict, recurrentStateDict } from './weights/state-dict.js';
 export type { SafetensorsDtype } from './weights/safetensors/dtype.js';
 export type { SafetensorsFile, SafetensorsTensor } from './weights/safetensors/parse.js';
 export { parseSafetensors } from './weights/safetensors/parse.js';

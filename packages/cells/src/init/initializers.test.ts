@@ -7,7 +7,7 @@ import { createEmbedding } from '../layers/embedding.js';
 import { createLinear } from '../layers/linear.js';
 import { disposeRecurrent } from '../recurrent.js';
 import { BACKENDS } from '../test-support/backends.js';
-import { recurrentStateDict } from '../weights/recurrent-state-dict.js';
+import { recurrentStateDict } from '../weights/state-dict.js';
 import { glorotUniform } from './glorot-uniform.js';
 import { orthogonal } from './orthogonal.js';
 import { uniform } from './uniform.js';

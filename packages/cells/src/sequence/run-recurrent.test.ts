@@ -6,7 +6,7 @@ import { expectClose, listVectors, loadVector, TOLERANCE } from '../../../../fix
 import { createRecurrent } from '../create-recurrent.js';
 import { disposeRecurrent, recurrentParams } from '../recurrent.js';
 import { BACKENDS, fromNested } from '../test-support/backends.js';
-import { loadRecurrentStateDict } from '../weights/recurrent-state-dict.js';
+import { loadRecurrentStateDict } from '../weights/state-dict.js';
 import { runRecurrent } from './run-recurrent.js';
 
 const files = listVectors('cell_');

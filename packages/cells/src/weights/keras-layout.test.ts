@@ -19,7 +19,7 @@ import { loadTfjsLayers } from '../test-support/tfjs-layers.js';
 import { type KerasLayerWeights, kerasToStateDict, stateDictToKeras } from './keras-layout.js';
 import { loadRecurrentKerasWeights, recurrentKerasWeights } from './keras-weights.js';
 import type { NamedArrays } from './named-arrays.js';
-import { loadRecurrentStateDict } from './recurrent-state-dict.js';
+import { loadRecurrentStateDict } from './state-dict.js';
 
 // float32 of the float64 reference values
 const exact = { atol: 0, rtol: 1e-7 };

@@ -5,7 +5,7 @@ import {
   kerasToStateDict,
   stateDictToKeras,
 } from './keras-layout.js';
-import { loadRecurrentStateDict, recurrentStateDict } from './recurrent-state-dict.js';
+import { loadRecurrentStateDict, recurrentStateDict } from './state-dict.js';
 
 /**
  * The network's weights in Keras layout, one entry per layer, ready for Keras' or

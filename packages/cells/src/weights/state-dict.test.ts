@@ -7,7 +7,7 @@ import { WeightFormatError } from '../errors.js';
 import { disposeRecurrent, recurrentParams } from '../recurrent.js';
 import { BACKENDS } from '../test-support/backends.js';
 import type { WeightDict } from './named-arrays.js';
-import { loadRecurrentStateDict, recurrentStateDict } from './recurrent-state-dict.js';
+import { loadRecurrentStateDict, recurrentStateDict } from './state-dict.js';
 
 const config = { cell: 'gru', inputSize: 4, hiddenSize: 3, numLayers: 2 } as const;
 
