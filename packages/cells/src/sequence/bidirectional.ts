@@ -11,7 +11,7 @@ import {
 /** How the two directions' outputs combine (Keras `merge_mode`; PyTorch always concatenates). */
 export type MergeMode = 'concat' | 'sum' | 'mean';
 
-export const MERGE_MODES: readonly MergeMode[] = ['concat', 'sum', 'mean'];
+const MERGE_MODES: readonly MergeMode[] = ['concat', 'sum', 'mean'];
 
 export interface BidirectionalConfig extends RecurrentConfig {
   /** Default `'concat'`: `[fwd, bwd]` on the last axis, 2H wide; `'sum'` / `'mean'`: H wide. */
@@ -78,7 +78,7 @@ export function createBidirectional(
 }
 
 /** Width of a merged output: 2H for concat, H otherwise. */
-export function mergedSize(merge: MergeMode, hiddenSize: number): number {
+function mergedSize(merge: MergeMode, hiddenSize: number): number {
   return merge === 'concat' ? 2 * hiddenSize : hiddenSize;
 }
 
