@@ -66,7 +66,11 @@ describe('runBench', () => {
     'with PyTorch, adds its rows with threads and BLAS, and the ratio',
     async () => {
       const lines = await jsonRun(['rnnkit', 'pytorch']);
-      expect(lines[0]).toMatchObject({ impl: 'pytorch', blas: expect.any(String) });
+      expect(lines[0]).toMatchObject({
+        impl: 'pytorch',
+        check: 'runtime',
+        blas: expect.any(String),
+      });
       const row = lines.find((l) => l.impl === 'pytorch' && l.charsPerSec != null);
       expect(row).toMatchObject({ threads: 1, blas: lines[0].blas, backend: 'cpu', cell: 'rnn' });
       expect(row.charsPerSec).toBeGreaterThan(0);

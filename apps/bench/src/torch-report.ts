@@ -56,7 +56,7 @@ export function torchBanner(start: TorchStart, json: boolean | undefined): strin
   }
   const { hello, blasDir } = start;
   if (json) {
-    return `${JSON.stringify({ impl: 'pytorch', torch: hello.torch, python: hello.python, blas: hello.blas, blasLibrary: hello.blasLibrary, blasConfig: hello.blasConfig })}\n`;
+    return `${JSON.stringify({ impl: 'pytorch', check: 'runtime', torch: hello.torch, python: hello.python, blas: hello.blas, blasLibrary: hello.blasLibrary, blasConfig: hello.blasConfig })}\n`;
   }
   const warning = hello.blas.startsWith('OpenBLAS')
     ? ''
