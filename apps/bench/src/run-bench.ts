@@ -1,3 +1,4 @@
+import { availableParallelism, loadavg } from 'node:os';
 import { initBackend } from '@rnnkit/backend';
 import { IMPLS, type Impl } from './bench-selection.js';
 import { type BenchConfig, CONFIGS, describeConfig, layersStepSeconds } from './configs.js';
@@ -38,8 +39,11 @@ export async function runBench(options: BenchOptions = {}): Promise<Row[]> {
   const tfl = impls.includes('tfjs-layers') ? await loadTfjsLayers() : undefined;
   const torch = impls.includes('pytorch') ? await startTorch() : undefined;
   if (torch) out(torchBanner(torch, options.json));
+  const loadStart = loadavg()[0] as number;
   try {
-    return await benchRows(options, out, impls, tfl, torch?.ok ? torch : undefined);
+    const rows = await benchRows(options, out, impls, tfl, torch?.ok ? torch : undefined);
+    out(loadLine(loadStart, loadavg()[0] as number, options.json));
+    return rows;
   } finally {
     if (torch?.ok) await torch.client.close();
   }
@@ -127,4 +131,17 @@ function emit(out: (s: string) => void, json: boolean | undefined, m: Record<str
   if (!json) return;
   const { tensorsAfterWarmup: _, peakTensorMb, ...line } = m;
   out(`${JSON.stringify({ ...line, peakTensorMb })}\n`);
+}
+
+/**
+ * The machine's load around the run: other processes on the same cores slow every row, and
+ * multi-threaded PyTorch most (its threads meet at a barrier per op, and wait for a descheduled
+ * one), so a reader needs it to judge the @2t ratios.
+ */
+function loadLine(start: number, end: number, json: boolean | undefined): string {
+  const cores = availableParallelism();
+  const [a, b] = [start, end].map((x) => Math.round(x * 10) / 10);
+  return json
+    ? `${JSON.stringify({ check: 'load', loadStart: a, loadEnd: b, cores })}\n`
+    : `- load average (1 min) at start / end: ${a} / ${b} on ${cores} cores\n`;
 }
