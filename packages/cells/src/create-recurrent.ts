@@ -1,5 +1,7 @@
 import { createRng } from '@rnnkit/core';
+import { ACTIVATIONS, isActivation } from './cell/activations.js';
 import { CELL_TYPES, gateCount, isCellType } from './cell/cell-type.js';
+import { RecurrentOptionError } from './errors.js';
 import { glorotUniform } from './init/glorot-uniform.js';
 import { DEFAULT_SEED, type InitOptions } from './init/options.js';
 import { orthogonal } from './init/orthogonal.js';
@@ -61,7 +63,25 @@ export function createRecurrent(config: RecurrentConfig, options: InitOptions = 
 }
 
 function checkConfig(config: RecurrentConfig): Required<RecurrentConfig> {
-  const { cell, inputSize, hiddenSize, numLayers = 1 } = config;
+  const {
+    cell,
+    inputSize,
+    hiddenSize,
+    numLayers = 1,
+    activation = 'tanh',
+    recurrentActivation = 'sigmoid',
+  } = config;
+  for (const [name, value] of [
+    ['activation', activation],
+    ['recurrentActivation', recurrentActivation],
+  ] as const) {
+    if (!isActivation(value)) {
+      throw new RecurrentOptionError(
+        `Unknown ${name} '${String(value)}': use one of ${ACTIVATIONS.join(', ')} ` +
+          `('hardSigmoid' is Keras 2's and tfjs-layers' 0.2x + 0.5, 'hardSigmoidKeras3' is Keras 3's x/6 + 0.5).`,
+      );
+    }
+  }
   if (!isCellType(cell)) {
     throw new RangeError(`Unknown cell '${String(cell)}': use one of ${CELL_TYPES.join(', ')}.`);
   }
@@ -74,5 +94,12 @@ function checkConfig(config: RecurrentConfig): Required<RecurrentConfig> {
       throw new RangeError(`${name} must be a whole number >= 1, got ${String(value)}.`);
     }
   }
-  return { cell, inputSize, hiddenSize, numLayers };
+  return {
+    cell,
+    inputSize,
+    hiddenSize,
+    numLayers,
+    activation,
+    recurrentActivation,
+  };
 }

@@ -52,3 +52,14 @@ export class SafetensorsError extends RnnkitError {
     this.code = code;
   }
 }
+
+/**
+ * Thrown for a recurrent option that cannot run: an unknown activation name, a mask of the
+ * wrong shape, or Keras options (activations other than tanh/sigmoid, masks, masked steps
+ * that repeat the previous output) on a backend without rnnkit's fused kernels (they run on
+ * cpu and wasm). The message names the option and what to use instead.
+ */
+export class RecurrentOptionError extends RnnkitError {
+  override readonly name = 'RecurrentOptionError';
+  override readonly code = 'recurrent-option';
+}

@@ -3,6 +3,7 @@
 export { createRng, ShapeError } from '@rnnkit/core';
 
 // cell/: the cell types
+export { ACTIVATIONS, type Activation, isActivation } from './cell/activations.js';
 export { CELL_TYPES, type CellType, gateCount, isCellType } from './cell/cell-type.js';
 
 // the network value, created, named, freed
@@ -10,6 +11,7 @@ export { createRecurrent } from './create-recurrent.js';
 // errors (wrong shapes throw core's ShapeError, re-exported above)
 export {
   KerasLayoutError,
+  RecurrentOptionError,
   SafetensorsError,
   type SafetensorsErrorCode,
   WeightFormatError,

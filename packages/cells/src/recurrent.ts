@@ -1,5 +1,6 @@
 import { ShapeError } from '@rnnkit/core';
 import * as tf from '@tensorflow/tfjs-core';
+import type { Activation } from './cell/activations.js';
 import type { CellType } from './cell/cell-type.js';
 
 export interface RecurrentConfig {
@@ -10,6 +11,16 @@ export interface RecurrentConfig {
   hiddenSize: number;
   /** L: stacked layers; layer l + 1 reads layer l's output sequence. Default 1. */
   numLayers?: number;
+  /**
+   * Keras `activation`: the cell's output nonlinearity (rnn's h, LSTM's g and c→h, GRU's n).
+   * Default `'tanh'` (PyTorch). Others run on cpu and wasm, outside the default fused steps.
+   */
+  activation?: Activation;
+  /**
+   * Keras `recurrent_activation`: LSTM's i, f, o and GRU's r, z gates. Default `'sigmoid'`
+   * (PyTorch, Keras 2.x TF2 and 3); tfjs-layers defaults to `'hardSigmoid'`.
+   */
+  recurrentActivation?: Activation;
 }
 
 /**
@@ -25,7 +36,9 @@ export interface RecurrentLayer {
 
 /** A stack of recurrent layers: plain data, run with `runRecurrent` / `stepRecurrent`. */
 export interface Recurrent {
-  readonly config: Required<RecurrentConfig>;
+  /** Activations are optional here so that hand-built stacks of older code stay valid. */
+  readonly config: Required<Omit<RecurrentConfig, 'activation' | 'recurrentActivation'>> &
+    Pick<RecurrentConfig, 'activation' | 'recurrentActivation'>;
   readonly layers: readonly RecurrentLayer[];
 }
 

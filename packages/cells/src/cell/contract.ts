@@ -72,6 +72,8 @@ export interface ForwardIO {
   out: Buf; // [B, H] output (0 past the length)
   cache: Buf; // [B, K*H] what backward needs
   on: Buf | undefined; // [B] 1 while the step is valid, 0 past the length
+  /** Masked steps output the previous state (Keras) instead of 0; only in `activated.ts`. */
+  carry?: boolean;
 }
 
 /** One backward step; `dh`/`dc` hold d/d(state after the step) and receive d/d(state before). */
@@ -88,6 +90,8 @@ export interface BackwardIO {
   dGx: Buf; // [B, G*H] d/d input projection
   dGh: Buf; // [B, G*H] d/d recurrent projection (the matMul's left operand next)
   dGhRows: Buf | undefined; // [B, G*H] GRU only: dGh kept for dW_hh, db_hh
+  /** As in `ForwardIO`: a masked step's output was the previous state, so dOut reaches it. */
+  carry?: boolean;
 }
 
 /**

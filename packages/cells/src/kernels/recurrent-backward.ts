@@ -1,4 +1,6 @@
 import type { KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
+import { activatedCell } from '../cell/activated.js';
+import { cellActivations, DEFAULT_ACTIVATIONS } from '../cell/activations.js';
 import { gateCount } from '../cell/cell-type.js';
 import { fusedCell } from '../cell/registry.js';
 import { type Buf, copy, kernelMemory } from './memory.js';
@@ -23,8 +25,15 @@ export function recurrentBackwardKernel(backendName: string): KernelFunc {
       time: T,
       batch: B,
       hidden: H,
+      activation = 'tanh',
+      recurrentActivation = 'sigmoid',
+      carry = false,
     } = attrs as unknown as RecurrentKernelAttrs & NamedAttrMap;
     const fused = fusedCell(cell);
+    // Keras options take the activated steps, chosen once here; the defaults keep `fused`.
+    const acts = cellActivations(activation, recurrentActivation);
+    const special = acts || carry ? activatedCell(cell) : undefined;
+    const pair = acts ?? DEFAULT_ACTIVATIONS;
     const GH = gateCount(cell) * H;
     const lstm = cell === 'lstm';
     const gru = cell === 'gru';
@@ -48,12 +57,15 @@ export function recurrentBackwardKernel(backendName: string): KernelFunc {
     const sumX = new Float64Array(GH);
     const sumH = gru ? new Float64Array(GH) : sumX;
     mem.sync();
-    const at = (buf: Buf, rowOff: number): Buf => ({ arr: buf.arr, off: buf.off + rowOff });
+    const at = (buf: Buf, rowOff: number): Buf => ({
+      arr: buf.arr,
+      off: buf.off + rowOff,
+    });
     // dh0/dc0 double as the running d/d(state) buffers.
     copy(dhLastV as Buf, dhV as Buf, B * H);
     if (dcV) copy(dcLastV as Buf, dcV, B * H);
     for (let t = T - 1; t >= 0; t--) {
-      fused.backward({
+      const io = {
         batch: B,
         hidden: H,
         dh: dhV as Buf,
@@ -66,7 +78,10 @@ export function recurrentBackwardKernel(backendName: string): KernelFunc {
         dGx: at(dGxV as Buf, t * B * GH),
         dGh: mm.scratchA,
         dGhRows: rowsV && at(rowsV, t * B * GH),
-      });
+        carry,
+      };
+      if (special) special.backward(io, pair);
+      else fused.backward(io);
       const gx = at(dGxV as Buf, t * B * GH);
       addRows(gx, B, GH, sumX);
       if (gru) addRows(mm.scratchA, B, GH, sumH);

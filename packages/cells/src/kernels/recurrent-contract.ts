@@ -1,3 +1,4 @@
+import type { Activation } from '../cell/activations.js';
 import type { CellType } from '../cell/cell-type.js';
 
 /**
@@ -15,4 +16,25 @@ export interface RecurrentKernelAttrs {
   time: number;
   batch: number;
   hidden: number;
+  /** Keras options; absent (the defaults tanh, sigmoid, zero output) on the default path. */
+  activation?: Activation;
+  recurrentActivation?: Activation;
+  /** Masked steps output the previous state (Keras `maskedOutput: 'previous'`). */
+  carry?: boolean;
+}
+
+/**
+ * The attributes a layer call adds for its Keras options: none for the defaults, so the
+ * default path's kernel calls are exactly as before.
+ */
+export function kerasAttrs(
+  activation: Activation,
+  recurrentActivation: Activation,
+  carry: boolean,
+): Partial<RecurrentKernelAttrs> {
+  const out: Partial<RecurrentKernelAttrs> = {};
+  if (activation !== 'tanh') out.activation = activation;
+  if (recurrentActivation !== 'sigmoid') out.recurrentActivation = recurrentActivation;
+  if (carry) out.carry = true;
+  return out;
 }

@@ -1,4 +1,6 @@
 import type { KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
+import { activatedCell } from '../cell/activated.js';
+import { cellActivations, DEFAULT_ACTIVATIONS } from '../cell/activations.js';
 import { gateCount } from '../cell/cell-type.js';
 import { fusedCell } from '../cell/registry.js';
 import { type Buf, copy, kernelMemory } from './memory.js';
@@ -22,8 +24,15 @@ export function recurrentForwardKernel(backendName: string): KernelFunc {
       time: T,
       batch: B,
       hidden: H,
+      activation = 'tanh',
+      recurrentActivation = 'sigmoid',
+      carry = false,
     } = attrs as unknown as RecurrentKernelAttrs & NamedAttrMap;
     const fused = fusedCell(cell);
+    // Keras options take the activated steps, chosen once here; the defaults keep `fused`.
+    const acts = cellActivations(activation, recurrentActivation);
+    const special = acts || carry ? activatedCell(cell) : undefined;
+    const pair = acts ?? DEFAULT_ACTIVATIONS;
     const GH = gateCount(cell) * H;
     const lstm = cell === 'lstm';
     const mem = kernelMemory(backendName, backend);
@@ -41,7 +50,10 @@ export function recurrentForwardKernel(backendName: string): KernelFunc {
     ) as Buf[];
     const [h0V, c0V, biasV, onV, cPrevV, cLastV] = [h0, c0, biasHh, on, cPrev, cLast].map(v);
     mem.sync();
-    const at = (buf: Buf, rowOff: number): Buf => ({ arr: buf.arr, off: buf.off + rowOff });
+    const at = (buf: Buf, rowOff: number): Buf => ({
+      arr: buf.arr,
+      off: buf.off + rowOff,
+    });
     // The state before step t: row t of hPrev, or hLast after the last step.
     const state = (prev: Buf, last: Buf, t: number) => (t < T ? at(prev, t * B * H) : last);
     copy(h0V as Buf, hPrevV as Buf, B * H);
@@ -49,7 +61,7 @@ export function recurrentForwardKernel(backendName: string): KernelFunc {
     for (let t = 0; t < T; t++) {
       copy(at(hPrevV as Buf, t * B * H), mm.scratchA, B * H);
       const res = mm.run(); // may move the heap: build this step's views after it
-      fused.forward({
+      const io = {
         batch: B,
         hidden: H,
         mm: res,
@@ -62,7 +74,10 @@ export function recurrentForwardKernel(backendName: string): KernelFunc {
         out: at(outsV as Buf, t * B * H),
         cache: at(cacheV as Buf, t * B * fused.cacheWidth * H),
         on: onV && at(onV, t * B),
-      });
+        carry,
+      };
+      if (special) special.forward(io, pair);
+      else fused.forward(io);
     }
     mem.release();
     return cPrev && cLast ? [hPrev, hLast, cPrev, cLast, cache, outs] : [hPrev, hLast, cache, outs];

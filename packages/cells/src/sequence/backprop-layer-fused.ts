@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { CellType } from '../cell/cell-type.js';
 import { plainMatMul } from '../kernels/matmul.js';
-import { BACKWARD_KERNEL } from '../kernels/recurrent-contract.js';
+import { BACKWARD_KERNEL, type RecurrentKernelAttrs } from '../kernels/recurrent-contract.js';
 import { ensureRecurrentKernels } from '../kernels/recurrent-kernels.js';
 import { sliceRows } from '../kernels/rows.js';
 import { fastTranspose } from '../kernels/transpose.js';
@@ -26,6 +26,7 @@ export function backpropLayerFused(
   dcLast: tf.Tensor2D | undefined,
   on: tf.Tensor1D | undefined, // [T*B]
   chunkRows = CHUNK_ROWS,
+  keras: Partial<RecurrentKernelAttrs> = {}, // activations, carry: empty on the default path
 ): LayerGrads {
   const [batch, hidden] = dhLast.shape;
   const time = dOut.shape[0] / batch;
@@ -41,7 +42,7 @@ export function backpropLayerFused(
     inputs.cPrev = tape.cPrev;
   }
   if (on) inputs.on = on;
-  const attrs = { cell: cellType, time, batch, hidden };
+  const attrs = { cell: cellType, time, batch, hidden, ...keras };
   ensureRecurrentKernels();
   const res = tf.engine().runKernel(BACKWARD_KERNEL, inputs, attrs) as tf.Tensor2D[];
   const lstm = cellType === 'lstm';

@@ -9,12 +9,16 @@ import {
 } from '../recurrent.js';
 
 /** How the two directions' outputs combine (Keras `merge_mode`; PyTorch always concatenates). */
-export type MergeMode = 'concat' | 'sum' | 'mean';
+export type MergeMode = 'concat' | 'sum' | 'mean' | 'mul' | 'none';
 
-const MERGE_MODES: readonly MergeMode[] = ['concat', 'sum', 'mean'];
+const MERGE_MODES: readonly MergeMode[] = ['concat', 'sum', 'mean', 'mul', 'none'];
 
 export interface BidirectionalConfig extends RecurrentConfig {
-  /** Default `'concat'`: `[fwd, bwd]` on the last axis, 2H wide; `'sum'` / `'mean'`: H wide. */
+  /**
+   * Default `'concat'`: `[fwd, bwd]` on the last axis, 2H wide; `'sum'` / `'mean'` / `'mul'`
+   * (Keras `ave`, `mul`): H wide; `'none'` (Keras `merge_mode=None`): both sequences apart
+   * (`directions` of the result; `outputs` is then their concat), last layer only.
+   */
   merge?: MergeMode;
   /** Dropout rate on each layer's merged output before the next layer (not after the last). */
   dropout?: number;
@@ -64,6 +68,11 @@ export function createBidirectional(
   if (!Number.isInteger(numLayers) || numLayers < 1) {
     throw new RangeError(`numLayers must be a whole number >= 1, got ${String(numLayers)}.`);
   }
+  if (merge === 'none' && numLayers > 1) {
+    throw new RangeError(
+      "createBidirectional: merge 'none' returns two sequences, so numLayers must be 1; merge the lower layers with 'concat', 'sum', 'mean' or 'mul'.",
+    );
+  }
   const seed = options.seed ?? DEFAULT_SEED;
   const forward: Recurrent[] = [];
   const backward: Recurrent[] = [];
@@ -73,13 +82,21 @@ export function createBidirectional(
     forward.push(createRecurrent(layer, { ...options, seed: seed + 2 * l }));
     backward.push(createRecurrent(layer, { ...options, seed: seed + 2 * l + 1 }));
   }
-  const full = { ...rest, numLayers, merge, dropout } as Required<BidirectionalConfig>;
+  const { activation, recurrentActivation } = (forward[0] as Recurrent).config;
+  const full = {
+    ...rest,
+    activation,
+    recurrentActivation,
+    numLayers,
+    merge,
+    dropout,
+  } as Required<BidirectionalConfig>;
   return { config: full, forward, backward };
 }
 
 /** Width of a merged output: 2H for concat, H otherwise. */
 function mergedSize(merge: MergeMode, hiddenSize: number): number {
-  return merge === 'concat' ? 2 * hiddenSize : hiddenSize;
+  return merge === 'concat' || merge === 'none' ? 2 * hiddenSize : hiddenSize;
 }
 
 /**

@@ -51,7 +51,7 @@ describe.each(BACKENDS)('runBidirectional on %s', (backend) => {
   });
 
   const cases = (['rnn', 'lstm', 'gru'] as CellType[]).flatMap((cell) =>
-    (['concat', 'sum', 'mean'] as MergeMode[]).map((merge) => ({ cell, merge })),
+    (['concat', 'sum', 'mean'] as const).map((merge) => ({ cell, merge })),
   );
   it.each(cases)(
     '$cell $merge, 2 layers, lengths 5/3/0: matches the reference',
@@ -61,7 +61,9 @@ describe.each(BACKENDS)('runBidirectional on %s', (backend) => {
         { init: 'pytorch', seed: 4 },
       );
       const x = randomTensor([B, T, I], createRng(8)) as tf.Tensor3D;
-      const { outputs, state } = runBidirectional(bi, x, { seqLengths: LENGTHS });
+      const { outputs, state } = runBidirectional(bi, x, {
+        seqLengths: LENGTHS,
+      });
       const out = outputs.arraySync();
       const [fh, bh] = [state.forward.h.arraySync(), state.backward.h.arraySync()];
       const [fc, bc] = [state.forward.c?.arraySync(), state.backward.c?.arraySync()];
@@ -102,7 +104,9 @@ describe.each(BACKENDS)('runBidirectional on %s', (backend) => {
     const g = randomTensor([B, T, 2 * H], rng);
     const gh = randomTensor([2, B, H], rng);
     const loss = (xi: tf.Tensor) => {
-      const run = runBidirectional(bi, xi as tf.Tensor3D, { seqLengths: LENGTHS });
+      const run = runBidirectional(bi, xi as tf.Tensor3D, {
+        seqLengths: LENGTHS,
+      });
       return tf.addN([
         tf.sum(tf.mul(run.outputs, g)),
         tf.sum(tf.mul(run.state.backward.h, gh)),

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { CellType } from '../cell/cell-type.js';
 import type { CellMath } from '../cell/contract.js';
 import { plainMatMul } from '../kernels/matmul.js';
-import { FORWARD_KERNEL } from '../kernels/recurrent-contract.js';
+import { FORWARD_KERNEL, type RecurrentKernelAttrs } from '../kernels/recurrent-contract.js';
 import { ensureRecurrentKernels } from '../kernels/recurrent-kernels.js';
 import { fastTranspose } from '../kernels/transpose.js';
 import type { LayerRun, LayerWeights } from './layer-tape.js';
@@ -20,6 +20,7 @@ export function runLayerFused(
   c0: tf.Tensor2D | undefined,
   w: LayerWeights,
   on: tf.Tensor1D | undefined, // [T*B] 0/1
+  keras: Partial<RecurrentKernelAttrs> = {}, // activations, carry: empty on the default path
 ): LayerRun {
   const [time, batch, inSize] = x.shape;
   const hidden = h0.shape[1];
@@ -31,7 +32,7 @@ export function runLayerFused(
   if (c0) inputs.c0 = c0;
   if (cellType === 'gru') inputs.biasHh = w.biasHh;
   if (on) inputs.on = on;
-  const attrs = { cell: cellType, time, batch, hidden };
+  const attrs = { cell: cellType, time, batch, hidden, ...keras };
   ensureRecurrentKernels();
   const res = tf.engine().runKernel(FORWARD_KERNEL, inputs, attrs) as tf.Tensor2D[];
   const [hPrev, hLast, cPrev, cLast, cache, outs] = (c0

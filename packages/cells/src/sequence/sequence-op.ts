@@ -1,6 +1,8 @@
 import { kernelBackend } from '@rnnkit/core/kernels';
 import * as tf from '@tensorflow/tfjs-core';
 import { cellMath } from '../cell/registry.js';
+import { RecurrentOptionError } from '../errors.js';
+import { kerasAttrs } from '../kernels/recurrent-contract.js';
 import { sliceRows } from '../kernels/rows.js';
 import { fastTranspose } from '../kernels/transpose.js';
 import type { Recurrent } from '../recurrent.js';
@@ -28,8 +30,26 @@ import { runLayerFused } from './run-layer-fused.js';
 export function sequenceOp(
   rec: Recurrent,
   lengths: Int32Array | undefined,
+  keras: KerasRun = {},
 ): (...inputs: tf.Tensor[]) => tf.Tensor3D {
-  const { cell, numLayers } = rec.config;
+  const { cell, numLayers, activation, recurrentActivation } = rec.config;
+  const attrs = kerasAttrs(
+    activation ?? 'tanh',
+    recurrentActivation ?? 'sigmoid',
+    keras.carry === true,
+  );
+  const special = Object.keys(attrs).length > 0 || keras.mask != null;
+  // [T*B] 0/1 from lengths and/or a [B, T] mask (rebuilt for the backward pass: the mask is
+  // the caller's and outlives the gradient; what is derived from it here does not).
+  const onOf = (time: number) => {
+    const fromLengths = lengths ? sequenceOn(lengths, time) : undefined;
+    if (keras.mask == null) return fromLengths;
+    // float before reverse: wasm's Reverse mishandles bool tensors.
+    const m0 = tf.cast(keras.mask, 'float32');
+    const src = keras.reverseMask ? tf.reverse(m0, 1) : m0;
+    const m = tf.reshape(tf.transpose(src), [-1]) as tf.Tensor1D;
+    return fromLengths ? (tf.mul(m, fromLengths) as tf.Tensor1D) : m;
+  };
   const math = cellMath(cell);
   const lstm = cell === 'lstm';
   return tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
@@ -41,7 +61,15 @@ export function sequenceOp(
     // On cpu and wasm the per-step recurrence runs as one rnnkit kernel per layer; elsewhere
     // as tfjs ops step by step.
     const fused = kernelBackend() != null;
-    const on = fused && lengths ? sequenceOn(lengths, time) : undefined;
+    if (special && !fused) {
+      throw new RecurrentOptionError(
+        `runRecurrent: ${Object.keys(attrs)
+          .concat(keras.mask ? ['mask'] : [])
+          .join(', ')} ` +
+          `run in rnnkit's fused kernels, which the ${tf.getBackend()} backend lacks: use the cpu or wasm backend.`,
+      );
+    }
+    const on = fused ? onOf(time) : undefined;
     const mask = !fused && lengths ? sequenceMask(lengths, time) : undefined;
     const h0s = tf.unstack(h0 as tf.Tensor3D) as tf.Tensor2D[];
     const c0s = c0 && (tf.unstack(c0) as tf.Tensor2D[]);
@@ -52,7 +80,7 @@ export function sequenceOp(
     const tapes = weights.map((w, l) => {
       const h0l = h0s[l] as tf.Tensor2D;
       const run = fused
-        ? runLayerFused(cell, math, input, h0l, c0s?.[l], w, on)
+        ? runLayerFused(cell, math, input, h0l, c0s?.[l], w, on, attrs)
         : runLayer(math, input, h0l, c0s?.[l], w, mask);
       input = run.outputs; // [T, B, H]
       hLast.push(run.hLast);
@@ -68,7 +96,7 @@ export function sequenceOp(
     const gradFunc = (dy: tf.Tensor3D, saved: tf.Tensor[]): tf.Tensor[] =>
       tf.tidy(() => {
         const saveTapes = packed.unpack(saved);
-        const backOn = fused && lengths ? sequenceOn(lengths, time) : undefined;
+        const backOn = fused ? onOf(time) : undefined;
         const backMask = !fused && lengths ? sequenceMask(lengths, time) : undefined;
         const parts = [sliceRows(dy, 0, time), sliceRows(dy, time, numLayers)];
         if (lstm) parts.push(sliceRows(dy, time + numLayers, numLayers));
@@ -87,6 +115,8 @@ export function sequenceOp(
                 dhl,
                 dcN[l],
                 backOn,
+                undefined,
+                attrs,
               )
             : backpropLayer(math, tape, tf.unstack(dOut) as tf.Tensor2D[], dhl, dcN[l], backMask);
           grads[l] = g;
@@ -101,6 +131,15 @@ export function sequenceOp(
       });
     return { value, gradFunc };
   });
+}
+
+/** A run's Keras options beyond the config: a [B, T] mask and what masked steps output. */
+export interface KerasRun {
+  mask?: tf.Tensor2D;
+  /** Use the mask reversed along time (goBackwards). */
+  reverseMask?: boolean;
+  /** Masked steps output the previous state (Keras) rather than 0. */
+  carry?: boolean;
 }
 
 function groupWeights(flat: tf.Tensor[]): LayerWeights[] {

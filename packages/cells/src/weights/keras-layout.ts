@@ -32,7 +32,7 @@ const GRU_ORDER = [1, 0, 2];
  * ```
  */
 export function stateDictToKeras(
-  config: Required<RecurrentConfig>,
+  config: Pick<Required<RecurrentConfig>, 'cell' | 'inputSize' | 'hiddenSize' | 'numLayers'>,
   dict: NamedArrays,
   gru: KerasGruVariant = 'reset-after',
 ): KerasLayerWeights[] {
@@ -53,7 +53,10 @@ export function stateDictToKeras(
     ];
     let bias: NamedArray;
     if (cell !== 'gru')
-      bias = { shape: [bih.data.length], data: bih.data.map((v, i) => v + (bhh.data[i] ?? 0)) };
+      bias = {
+        shape: [bih.data.length],
+        data: bih.data.map((v, i) => v + (bhh.data[i] ?? 0)),
+      };
     else if (gru === 'reset-after') {
       const rows = new Float32Array(6 * h);
       rows.set(reorder(bih.data, h, order), 0);
@@ -89,7 +92,7 @@ export function stateDictToKeras(
  * ```
  */
 export function kerasToStateDict(
-  config: Required<RecurrentConfig>,
+  config: Pick<Required<RecurrentConfig>, 'cell' | 'inputSize' | 'hiddenSize' | 'numLayers'>,
   layers: readonly KerasLayerWeights[],
   gru: KerasGruVariant = 'reset-after',
 ): NamedArrays {
@@ -116,7 +119,10 @@ export function kerasToStateDict(
       data: reorder(transposeMatrix(layer.kernel.data, inSize, g * h), h * inSize, order),
     };
     dict[`weight_hh_l${l}`] = { shape: [g * h, h], data: whh };
-    dict[`bias_ih_l${l}`] = { shape: [g * h], data: reorder(b.slice(0, g * h), h, order) };
+    dict[`bias_ih_l${l}`] = {
+      shape: [g * h],
+      data: reorder(b.slice(0, g * h), h, order),
+    };
     dict[`bias_hh_l${l}`] = {
       shape: [g * h],
       data: twoBias ? reorder(b.slice(3 * h), h, order) : new Float32Array(g * h),
