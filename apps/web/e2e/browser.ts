@@ -5,7 +5,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-// @ts-expect-error plain .mjs without types
 import { startServer } from '../build/serve.mjs';
 
 export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
@@ -74,11 +73,11 @@ export async function openApp(session: Session, query = ''): Promise<PageProbe> 
     }
   });
   await page.addInitScript(() => {
-    const w = window as unknown as { __longTasks: number[]; __csp: string[] };
+    const w = window as unknown as { __longTasks: [number, number][]; __csp: string[] };
     w.__longTasks = [];
     w.__csp = [];
     new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) w.__longTasks.push(e.duration);
+      for (const e of list.getEntries()) w.__longTasks.push([e.startTime, e.duration]);
     }).observe({ type: 'longtask', buffered: true });
     document.addEventListener('securitypolicyviolation', (e) => {
       w.__csp.push(`${e.violatedDirective} ${e.blockedURI}`);
@@ -90,9 +89,15 @@ export async function openApp(session: Session, query = ''): Promise<PageProbe> 
 }
 
 /** Long tasks (ms) and CSP violations recorded in the page so far. */
-export async function pageHealth(page: Page): Promise<{ longTasks: number[]; csp: string[] }> {
+export async function pageHealth(
+  page: Page,
+): Promise<{ longTasks: number[]; longTaskStarts: number[]; csp: string[] }> {
   return page.evaluate(() => {
-    const w = window as unknown as { __longTasks: number[]; __csp: string[] };
-    return { longTasks: [...w.__longTasks], csp: [...w.__csp] };
+    const w = window as unknown as { __longTasks: [number, number][]; __csp: string[] };
+    return {
+      longTasks: w.__longTasks.map((t) => t[1]),
+      longTaskStarts: w.__longTasks.map((t) => t[0]),
+      csp: [...w.__csp],
+    };
   });
 }

@@ -61,6 +61,8 @@ let running = false;
 let loaded: { model: CharLM; tokenizer: CharTokenizer; data: CheckpointData } | undefined;
 let insideRequest: { text: string; topK: number } | undefined;
 let sampleId = 0;
+/** The lecture's one input sequence, predicted after every step for the log. */
+let lectureX: tf.Tensor2D | undefined;
 
 function current(): { model: CharLM; tokenizer: CharTokenizer } | undefined {
   if (trainer) return { model: trainer.model, tokenizer: trainer.tokenizer };
@@ -82,6 +84,8 @@ function summary(): ModelSummary | undefined {
 }
 
 function disposeAll(): void {
+  lectureX?.dispose();
+  lectureX = undefined;
   trainer?.dispose();
   trainer = undefined;
   if (loaded) disposeCharLM(loaded.model);
@@ -133,7 +137,8 @@ async function train(message: Extract<ToWorker, { type: 'train' }>): Promise<voi
   trainer = next;
   stopRequested = false;
   const T = trainer.config.seqLength;
-  const lectureX = message.lecture
+  lectureX?.dispose();
+  lectureX = message.lecture
     ? tf.tensor2d([Array.from(trainer.tokenizer.encode([...message.text].slice(0, T).join('')))], [1, T], 'int32')
     : undefined;
   post({
@@ -146,15 +151,11 @@ async function train(message: Extract<ToWorker, { type: 'train' }>): Promise<voi
     valChars: trainer.valChars,
     target: message.lecture ? [...message.text].slice(1, T + 1).join('') : undefined,
   });
-  try {
-    await runLoop(lectureX);
-  } finally {
-    lectureX?.dispose();
-  }
+  await runLoop();
 }
 
 /** Runs (or resumes) the trainer until it completes or is paused or stopped. */
-async function runLoop(lectureX?: tf.Tensor2D): Promise<void> {
+async function runLoop(): Promise<void> {
   const t = trainer;
   if (!t) throw new Error('Nothing to resume: start a training run first.');
   running = true;
