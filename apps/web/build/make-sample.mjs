@@ -4,9 +4,28 @@
 // visible in a few minutes: the spelling of English number words, their grammar ("and",
 // hyphens), and short rhymes that repeat with variation.
 
-const ONES = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine',
-  'ten', 'eleven', 'twelve', 'thirteen', 'fourteen', 'fifteen', 'sixteen', 'seventeen',
-  'eighteen', 'nineteen'];
+const ONES = [
+  'zero',
+  'one',
+  'two',
+  'three',
+  'four',
+  'five',
+  'six',
+  'seven',
+  'eight',
+  'nine',
+  'ten',
+  'eleven',
+  'twelve',
+  'thirteen',
+  'fourteen',
+  'fifteen',
+  'sixteen',
+  'seventeen',
+  'eighteen',
+  'nineteen',
+];
 const TENS = ['', '', 'twenty', 'thirty', 'forty', 'fifty', 'sixty', 'seventy', 'eighty', 'ninety'];
 
 /** British-style number words: 342 -> "three hundred and forty-two" (0 <= n < 1e6). */
@@ -26,12 +45,42 @@ export function numberWords(n) {
 const capital = (s) => s[0].toUpperCase() + s.slice(1);
 
 const VERSES = [
-  ['The lamp is low, the kettle sings,', 'the cat is counting other things;', 'she counts the mice, she counts the moon,', 'and falls asleep by half past noon.'],
-  ['If you want you can, they say,', 'and if you can you will one day;', 'so count with me from one to ten', 'and when we end, begin again.'],
-  ['Hi, hello, the small bird cried,', 'hi, hello, the wind replied;', 'the river hummed a longer tune', 'from early March to late in June.'],
-  ['A stone, a step, a garden wall,', 'a ladder leaning, tall and small;', 'we climb by ones, we climb by twos,', 'we count the roads we did not choose.'],
-  ['Seven ships upon the sea,', 'one for you and two for me;', 'four went east and never told', 'what they carried in the hold.'],
-  ['The baker counts his loaves at dawn,', 'the shepherd counts them on the lawn;', 'the sheep, I mean, and not the bread,', 'he counts them all and goes to bed.'],
+  [
+    'The lamp is low, the kettle sings,',
+    'the cat is counting other things;',
+    'she counts the mice, she counts the moon,',
+    'and falls asleep by half past noon.',
+  ],
+  [
+    'If you want you can, they say,',
+    'and if you can you will one day;',
+    'so count with me from one to ten',
+    'and when we end, begin again.',
+  ],
+  [
+    'Hi, hello, the small bird cried,',
+    'hi, hello, the wind replied;',
+    'the river hummed a longer tune',
+    'from early March to late in June.',
+  ],
+  [
+    'A stone, a step, a garden wall,',
+    'a ladder leaning, tall and small;',
+    'we climb by ones, we climb by twos,',
+    'we count the roads we did not choose.',
+  ],
+  [
+    'Seven ships upon the sea,',
+    'one for you and two for me;',
+    'four went east and never told',
+    'what they carried in the hold.',
+  ],
+  [
+    'The baker counts his loaves at dawn,',
+    'the shepherd counts them on the lawn;',
+    'the sheep, I mean, and not the bread,',
+    'he counts them all and goes to bed.',
+  ],
 ];
 
 function primeFactors(n) {
@@ -49,7 +98,9 @@ function primeFactors(n) {
 
 function numberLine(n) {
   const w = numberWords(n);
-  const parts = [`${capital(w)} comes after ${numberWords(n - 1)} and before ${numberWords(n + 1)}.`];
+  const parts = [
+    `${capital(w)} comes after ${numberWords(n - 1)} and before ${numberWords(n + 1)}.`,
+  ];
   if (n % 2 === 0) parts.push(`It is even, twice ${numberWords(n / 2)}.`);
   else parts.push('It is odd.');
   const f = primeFactors(n);

@@ -4,14 +4,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { startServer } from '../build/serve.mjs';
 
 export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 
 export interface Session {
   url: string;
-  browser: Browser;
   context: BrowserContext;
   requested: string[];
   close(): Promise<void>;
@@ -38,10 +37,8 @@ export async function openSession(): Promise<Session> {
       '--disable-sync',
     ],
   });
-  const browser = context.browser() as Browser;
   return {
     url: server.url,
-    browser,
     context,
     requested: server.requested,
     async close() {
@@ -100,4 +97,59 @@ export async function pageHealth(
       csp: [...w.__csp],
     };
   });
+}
+
+interface TraceEvent {
+  name: string;
+  ph: string;
+  pid: number;
+  tid: number;
+  dur?: number;
+  tdur?: number;
+  args?: { name?: string };
+}
+
+/**
+ * Runs `during` under a Chromium trace and returns the longest task of the page's main thread
+ * (CrRendererMain), both as wall time and as the thread's own CPU time. A PerformanceObserver
+ * long task is wall time, which on a machine whose cores are all busy includes waiting for
+ * one; CPU time is what the page itself spent, so it holds on any machine.
+ */
+export async function traceMainThread(
+  page: Page,
+  during: () => Promise<void>,
+): Promise<{ longestCpuMs: number; longestWallMs: number; tasks: number }> {
+  const cdp = await page.context().newCDPSession(page);
+  const events: TraceEvent[] = [];
+  cdp.on('Tracing.dataCollected', (e) => events.push(...(e.value as unknown as TraceEvent[])));
+  const complete = new Promise<void>((resolve) =>
+    cdp.once('Tracing.tracingComplete', () => resolve()),
+  );
+  await cdp.send('Tracing.start', {
+    categories: 'devtools.timeline,disabled-by-default-devtools.timeline,toplevel',
+    transferMode: 'ReportEvents',
+    options: 'enable-thread-cpu-time',
+  } as never);
+  try {
+    await during();
+  } finally {
+    await cdp.send('Tracing.end');
+    await complete;
+    await cdp.detach();
+  }
+  // Every renderer process has a CrRendererMain (Chromium keeps a spare one): the page's is the
+  // one that ran the tasks.
+  const mains = events.filter(
+    (e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain',
+  );
+  const runTasks = (m: TraceEvent) =>
+    events.filter(
+      (e) => e.pid === m.pid && e.tid === m.tid && e.ph === 'X' && e.name === 'RunTask',
+    );
+  const tasks = mains.map(runTasks).sort((x, y) => y.length - x.length)[0] ?? [];
+  return {
+    longestCpuMs: Math.max(0, ...tasks.map((t) => (t.tdur ?? 0) / 1000)),
+    longestWallMs: Math.max(0, ...tasks.map((t) => (t.dur ?? 0) / 1000)),
+    tasks: tasks.length,
+  };
 }

@@ -2,7 +2,15 @@
 // production build served with the app's COOP/COEP/CSP headers. One browser and one page for
 // the whole file: the tests follow a user's session, each leaving the page usable for the next.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -10,7 +18,14 @@ import { fileURLToPath } from 'node:url';
 import { unzipSync } from 'fflate';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openApp, openSession, type PageProbe, pageHealth, type Session } from './browser.js';
+import {
+  openApp,
+  openSession,
+  type PageProbe,
+  pageHealth,
+  type Session,
+  traceMainThread,
+} from './browser.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const APP = join(here, '..');
@@ -34,17 +49,35 @@ async function shot(name: string): Promise<void> {
 async function chooseBackend(name: 'cpu' | 'wasm'): Promise<void> {
   if ((await page.getAttribute('body', 'data-backend')) === name) return;
   await page.selectOption('#backend', name);
-  await page.waitForSelector(`body[data-ready="true"][data-backend="${name}"]`, { timeout: 60_000 });
-  await page.waitForFunction(() => !(document.getElementById('start') as HTMLButtonElement).disabled);
+  await page.waitForSelector(`body[data-ready="true"][data-backend="${name}"]`, {
+    timeout: 60_000,
+  });
+  await page.waitForFunction(
+    () => !(document.getElementById('start') as HTMLButtonElement).disabled,
+  );
+  // The model moves to the new backend's worker without a word of error.
+  expect(await page.isHidden('#store-error'), (await page.textContent('#store-error')) ?? '').toBe(
+    true,
+  );
+  expect(await page.isHidden('#train-error'), (await page.textContent('#train-error')) ?? '').toBe(
+    true,
+  );
 }
 
 async function train(timeout = 120_000): Promise<void> {
   await page.click('#start');
   await page.waitForSelector('body[data-phase="done"]', { timeout });
-  expect(await page.isHidden('#train-error'), await page.textContent('#train-error') ?? '').toBe(true);
+  expect(await page.isHidden('#train-error'), (await page.textContent('#train-error')) ?? '').toBe(
+    true,
+  );
 }
 
-async function sampleWith(o: { prime: string; length: number; seed: number; temperature?: number }): Promise<string> {
+async function sampleWith(o: {
+  prime: string;
+  length: number;
+  seed: number;
+  temperature?: number;
+}): Promise<string> {
   await page.fill('#sample-form [name=prime]', o.prime);
   await page.fill('#sample-form [name=length]', String(o.length));
   await page.fill('#sample-form [name=seed]', String(o.seed));
@@ -60,13 +93,28 @@ async function sampleWith(o: { prime: string; length: number; seed: number; temp
 }
 
 async function axeViolations(): Promise<string[]> {
-  const source = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+  const source = readFileSync(
+    createRequire(import.meta.url).resolve('axe-core/axe.min.js'),
+    'utf8',
+  );
   // Through the DevTools protocol, not a <script> tag: the page's CSP forbids inline scripts.
   await page.evaluate(source);
   const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(): Promise<{ violations: { id: string; impact: string; nodes: { target: unknown }[] }[] }> } }).axe;
+    const axe = (
+      window as unknown as {
+        axe: {
+          run(): Promise<{
+            violations: { id: string; impact: string; nodes: { target: unknown }[] }[];
+          }>;
+        };
+      }
+    ).axe;
     const r = await axe.run();
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.map((n) => String(n.target)) }));
+    return r.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      targets: v.nodes.map((n) => String(n.target)),
+    }));
   });
   return violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
@@ -76,7 +124,9 @@ async function axeViolations(): Promise<string[]> {
 async function choosePreset(id: string): Promise<void> {
   await page.selectOption('#preset', id);
   if (id === 'book') {
-    await page.waitForFunction(() => (document.getElementById('text-info')?.textContent ?? '').includes('characters'));
+    await page.waitForFunction(() =>
+      (document.getElementById('text-info')?.textContent ?? '').includes('characters'),
+    );
   }
 }
 
@@ -84,7 +134,9 @@ beforeAll(async () => {
   rmSync(SHOTS, { recursive: true, force: true });
   mkdirSync(SHOTS, { recursive: true });
   if (!existsSync(join(APP, 'dist', 'index.html'))) {
-    throw new Error('apps/web/dist is missing: run `pnpm build` first (pnpm test:integration does).');
+    throw new Error(
+      'apps/web/dist is missing: run `pnpm build` first (pnpm test:integration does).',
+    );
   }
   session = await openSession();
   probe = await openApp(session);
@@ -146,26 +198,36 @@ describe('apps/web in Chromium', () => {
       (window as unknown as { __longTasks: unknown[] }).__longTasks.length = 0;
     });
     await page.click('#start');
-    await page.waitForFunction(() => Number(document.body.dataset.step ?? 0) >= 5, undefined, { timeout: 60_000 });
-    await page.click('#save-name');
-    await page.fill('#save-name', '');
-    await page.keyboard.type('typed while training');
-    expect(await page.inputValue('#save-name')).toBe('typed while training');
-    await page.fill('#inside-text', 'One comes');
-    await page.waitForFunction(() => Number(document.body.dataset.step ?? 0) >= 15, undefined, { timeout: 60_000 });
+    await page.waitForFunction(() => Number(document.body.dataset.step ?? 0) >= 3, undefined, {
+      timeout: 60_000,
+    });
+    const trace = await traceMainThread(page, async () => {
+      await page.click('#save-name');
+      await page.fill('#save-name', '');
+      await page.keyboard.type('typed while training');
+      expect(await page.inputValue('#save-name')).toBe('typed while training');
+      await page.fill('#inside-text', 'One comes');
+      await page.waitForFunction(() => Number(document.body.dataset.step ?? 0) >= 15, undefined, {
+        timeout: 60_000,
+      });
+    });
     await shot('training');
     await page.click('#pause');
     await page.waitForSelector('body[data-phase="paused"]');
     const { longTasks } = await pageHealth(page);
     const longest = Math.max(0, ...longTasks);
-    // A long task is wall time: on a machine whose other processes keep every core busy the
-    // page's main thread waits for a core, whatever it does. The issue's 50 ms holds on a
-    // machine with a core to spare; on an overloaded one the test still catches a page that
-    // blocks (training or sampling on the main thread takes seconds per task).
     const load = Math.max(loadBefore, loadavg()[0] ?? 0) / availableParallelism();
-    const limit = load < 1.5 ? 50 : 300;
-    if (longest > 50) console.warn(`longest main-thread task ${longest} ms (load ${load.toFixed(1)} per core, limit ${limit} ms)`);
-    expect(longest).toBeLessThanOrEqual(limit);
+    console.log(
+      `main thread during training: longest task ${trace.longestCpuMs.toFixed(1)} ms CPU, ` +
+        `${trace.longestWallMs.toFixed(1)} ms wall (${trace.tasks} tasks); longtask observer max ${longest} ms; ` +
+        `load ${load.toFixed(1)} per core`,
+    );
+    // What the page itself does in one task (CPU time) stays under 50 ms on any machine.
+    expect(trace.tasks).toBeGreaterThan(10);
+    expect(trace.longestCpuMs).toBeLessThanOrEqual(50);
+    // Long tasks are wall time: on a machine whose other processes keep every core busy the
+    // main thread also waits for a core, so the observer's 50 ms holds only with a core to spare.
+    if (load < 1) expect(longest).toBeLessThanOrEqual(50);
     const [low, high] = ((await page.getAttribute('body', 'data-tensors')) ?? '').split('-');
     expect(low).toBe(high);
     const speed = (await page.textContent('#stat-speed')) ?? '';
@@ -189,25 +251,63 @@ describe('apps/web in Chromium', () => {
     const before = await sampleWith({ prime: 'One', length: 80, seed: 3 });
     await page.fill('#save-name', 'e2e-book');
     await page.click('#save-idb');
-    await page.waitForFunction(() => (document.getElementById('store-state')?.textContent ?? '').startsWith('Saved'));
+    await page.waitForFunction(() =>
+      (document.getElementById('store-state')?.textContent ?? '').startsWith('Saved'),
+    );
     await page.reload();
     await page.waitForSelector('body[data-ready="true"]', { timeout: 60_000 });
     await page.selectOption('#saved-list', 'e2e-book');
     await page.click('#load-idb');
-    await page.waitForFunction(() => (document.getElementById('store-state')?.textContent ?? '').startsWith('Loaded:'));
+    await page.waitForFunction(() =>
+      (document.getElementById('store-state')?.textContent ?? '').startsWith('Loaded:'),
+    );
     expect(await sampleWith({ prime: 'One', length: 80, seed: 3 })).toBe(before);
   });
 
   it('loads a checkpoint written by `rnnkit train` and samples what `rnnkit sample` prints', async () => {
     const corpus = join(work, 'corpus.txt');
     writeFileSync(corpus, 'the quick brown fox jumps over the lazy dog. '.repeat(60));
-    cli('train', corpus, '--hidden', '24', '--layers', '1', '--batch', '4', '--seq-length', '16', '--steps', '30', '--eval-every', '30', '--sample-length', '0', '--backend', 'cpu', '--checkpoint-dir', join(work, 'cli-run'));
+    cli(
+      'train',
+      corpus,
+      '--hidden',
+      '24',
+      '--layers',
+      '1',
+      '--batch',
+      '4',
+      '--seq-length',
+      '16',
+      '--steps',
+      '30',
+      '--eval-every',
+      '30',
+      '--sample-length',
+      '0',
+      '--backend',
+      'cpu',
+      '--checkpoint-dir',
+      join(work, 'cli-run'),
+    );
     const folder = join(work, 'cli-run', 'latest');
     const files = readdirSync(folder).map((f) => join(folder, f));
-    const expected = cli('sample', folder, '--prime', 'the ', '--length', '60', '--seed', '4', '--backend', 'cpu').replace(/\n$/, '');
+    const expected = cli(
+      'sample',
+      folder,
+      '--prime',
+      'the ',
+      '--length',
+      '60',
+      '--seed',
+      '4',
+      '--backend',
+      'cpu',
+    ).replace(/\n$/, '');
     await chooseBackend('cpu');
     await page.setInputFiles('#ckpt-file', files);
-    await page.waitForFunction(() => (document.getElementById('store-state')?.textContent ?? '').startsWith('Loaded: LSTM 1×24'));
+    await page.waitForFunction(() =>
+      (document.getElementById('store-state')?.textContent ?? '').startsWith('Loaded: LSTM 1×24'),
+    );
     expect(await sampleWith({ prime: 'the ', length: 60, seed: 4 })).toBe(expected);
   });
 
@@ -224,32 +324,63 @@ describe('apps/web in Chromium', () => {
       mkdirSync(dirname(join(work, name)), { recursive: true });
       writeFileSync(join(work, name), bytes);
     }
-    const fromCli = cli('sample', join(work, 'page-model'), '--prime', ' if', '--length', '40', '--seed', '9', '--backend', 'cpu').replace(/\n$/, '');
+    const fromCli = cli(
+      'sample',
+      join(work, 'page-model'),
+      '--prime',
+      ' if',
+      '--length',
+      '40',
+      '--seed',
+      '9',
+      '--backend',
+      'cpu',
+    ).replace(/\n$/, '');
     expect(fromCli).toBe(inPage);
     // Safetensors export: a file with PyTorch names and its sidecar.
     const downloads: string[] = [];
     page.on('download', (d) => downloads.push(d.suggestedFilename()));
     await page.click('#export-st');
-    await page.waitForFunction(() => (document.getElementById('store-state')?.textContent ?? '').startsWith('Exported'));
-    await expect.poll(() => downloads.sort()).toEqual(['page-model.rnnkit.json', 'page-model.safetensors']);
+    await page.waitForFunction(() =>
+      (document.getElementById('store-state')?.textContent ?? '').startsWith('Exported'),
+    );
+    await expect
+      .poll(() => downloads.sort())
+      .toEqual(['page-model.rnnkit.json', 'page-model.safetensors']);
   });
 
   it('refuses a binary file, an empty file, too short a text and a foreign checkpoint, and keeps working', async () => {
-    const bytes = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, 0x49, 0x48, 0x44, 0x52]);
-    await page.setInputFiles('#file', { name: 'picture.png', mimeType: 'image/png', buffer: bytes });
+    const bytes = Buffer.from([
+      0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, 0x49, 0x48, 0x44, 0x52,
+    ]);
+    await page.setInputFiles('#file', {
+      name: 'picture.png',
+      mimeType: 'image/png',
+      buffer: bytes,
+    });
     await page.waitForSelector('#text-error:not([hidden])');
     expect(await page.textContent('#text-error')).toMatch(/picture\.png/);
     await shot('error');
     expect(await axeViolations(), 'axe-core serious/critical').toEqual([]);
-    await page.setInputFiles('#file', { name: 'empty.txt', mimeType: 'text/plain', buffer: Buffer.alloc(0) });
-    await page.waitForFunction(() => /empty/i.test(document.getElementById('text-error')?.textContent ?? ''));
+    await page.setInputFiles('#file', {
+      name: 'empty.txt',
+      mimeType: 'text/plain',
+      buffer: Buffer.alloc(0),
+    });
+    await page.waitForFunction(() =>
+      /empty/i.test(document.getElementById('text-error')?.textContent ?? ''),
+    );
     await page.fill('#text', 'too short');
     await page.fill('#model-form [name=batchSize]', '32');
     await page.fill('#model-form [name=seqLength]', '64');
     await page.click('#start');
     await page.waitForSelector('#text-error:not([hidden])');
     expect(await page.textContent('#text-error')).toMatch(/too short.*Lower the/);
-    await page.setInputFiles('#ckpt-file', { name: 'model.json', mimeType: 'application/json', buffer: Buffer.from('{"format":"something-else","modelTopology":{}}') });
+    await page.setInputFiles('#ckpt-file', {
+      name: 'model.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from('{"format":"something-else","modelTopology":{}}'),
+    });
     await page.waitForSelector('#store-error:not([hidden])');
     expect(await page.textContent('#store-error')).toMatch(/rnnkit|checkpoint/i);
     // Still works: the lecture preset trains.
@@ -263,12 +394,19 @@ describe('apps/web in Chromium', () => {
     await page.waitForTimeout(300); // the chart follows its box on the next ResizeObserver round
     const wide = await page.evaluate(() =>
       Array.from(document.querySelectorAll('body *'))
-        .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1 && !e.closest('.scroll'))
+        .filter(
+          (e) => e.getBoundingClientRect().right > window.innerWidth + 1 && !e.closest('.scroll'),
+        )
         .slice(0, 5)
-        .map((e) => `${e.tagName.toLowerCase()}#${e.id}.${e.className} ${Math.round(e.getBoundingClientRect().right)}`),
+        .map(
+          (e) =>
+            `${e.tagName.toLowerCase()}#${e.id}.${e.className} ${Math.round(e.getBoundingClientRect().right)}`,
+        ),
     );
     expect(wide).toEqual([]);
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
+      360,
+    );
     await shot('narrow-360');
     await page.setViewportSize({ width: 1280, height: 900 });
   });

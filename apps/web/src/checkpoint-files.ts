@@ -17,7 +17,11 @@ export interface CheckpointArtifacts {
 export const WEIGHTS_FILE = 'weights.bin';
 
 /** One zip holding `<folder>/model.json` and `<folder>/weights.bin`: unzip, then `rnnkit sample <folder>`. */
-export function zipCheckpoint(folder: string, modelJson: unknown, weightData: ArrayBuffer): Uint8Array {
+export function zipCheckpoint(
+  folder: string,
+  modelJson: unknown,
+  weightData: ArrayBuffer,
+): Uint8Array {
   const json = new TextEncoder().encode(`${JSON.stringify(modelJson)}\n`);
   return zipSync(
     { [folder]: { 'model.json': json, [WEIGHTS_FILE]: new Uint8Array(weightData) } },
@@ -25,7 +29,8 @@ export function zipCheckpoint(folder: string, modelJson: unknown, weightData: Ar
   );
 }
 
-const isZip = (b: Uint8Array) => b.length >= 4 && b[0] === 0x50 && b[1] === 0x4b && b[2] === 3 && b[3] === 4;
+const isZip = (b: Uint8Array) =>
+  b.length >= 4 && b[0] === 0x50 && b[1] === 0x4b && b[2] === 3 && b[3] === 4;
 
 const baseName = (path: string) => path.split(/[\\/]/).pop() ?? path;
 
@@ -63,7 +68,10 @@ function concat(parts: Uint8Array[]): ArrayBuffer {
  * format itself is left to `deserializeCheckpoint`, which says what is wrong.
  */
 export function readCheckpointFiles(files: PickedFile[]): CheckpointArtifacts {
-  if (files.length === 0) throw new InputError('No file picked: pick a checkpoint .zip, or model.json and its weights file.');
+  if (files.length === 0)
+    throw new InputError(
+      'No file picked: pick a checkpoint .zip, or model.json and its weights file.',
+    );
   let pool = files;
   const zip = files.find((f) => isZip(f.bytes));
   if (zip) {
@@ -75,9 +83,13 @@ export function readCheckpointFiles(files: PickedFile[]): CheckpointArtifacts {
     }
     pool = Object.entries(entries).map(([name, bytes]) => ({ name, bytes }));
   }
-  const json = pool.find((f) => baseName(f.name) === 'model.json') ?? pool.find((f) => f.name.endsWith('.json'));
+  const json =
+    pool.find((f) => baseName(f.name) === 'model.json') ??
+    pool.find((f) => f.name.endsWith('.json'));
   if (!json) {
-    const what = zip ? `The zip '${zip.name}' holds no model.json` : 'None of the picked files is a model.json';
+    const what = zip
+      ? `The zip '${zip.name}' holds no model.json`
+      : 'None of the picked files is a model.json';
     throw new InputError(
       `${what}, so it is not an rnnkit checkpoint. Pick the model.json of a checkpoint folder (rnnkit train writes runs/<name>/best/model.json) together with its weights file, or a .zip saved by this page.`,
     );
@@ -85,7 +97,8 @@ export function readCheckpointFiles(files: PickedFile[]): CheckpointArtifacts {
   const modelJson = parseJson(json);
   const dir = json.name.includes('/') ? json.name.slice(0, json.name.lastIndexOf('/') + 1) : '';
   const parts = weightsPaths(modelJson).map((p) => {
-    const found = pool.find((f) => f.name === dir + p) ?? pool.find((f) => baseName(f.name) === baseName(p));
+    const found =
+      pool.find((f) => f.name === dir + p) ?? pool.find((f) => baseName(f.name) === baseName(p));
     if (!found) {
       throw new InputError(
         `model.json names the weights file '${p}', which was not picked. Pick model.json and '${baseName(p)}' together (both are in the checkpoint folder).`,

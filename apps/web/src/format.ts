@@ -53,7 +53,13 @@ export function heatColor(value: number): [number, number, number] {
 
 /** What the backend line says: what is active, and why SIMD or threads are not. */
 export function backendNote(
-  s: { name: string; simd: boolean; threads: number; crossOriginIsolated: boolean; hardwareConcurrency: number },
+  s: {
+    name: string;
+    simd: boolean;
+    threads: number;
+    crossOriginIsolated: boolean;
+    hardwareConcurrency: number;
+  },
   requestedThreads: number,
 ): string {
   if (s.name === 'cpu') {
@@ -71,7 +77,7 @@ export function backendNote(
     threads = `1 thread: tfjs caps the pool at half the reported cores (navigator.hardwareConcurrency = ${s.hardwareConcurrency})`;
   } else {
     threads =
-      '1 thread (threads are available here; rnnkit\'s small per-step matrix products measured slower with more)';
+      "1 thread (threads are available here; rnnkit's small per-step matrix products measured slower with more)";
   }
   return `wasm backend: ${simd}, ${threads}.`;
 }

@@ -3,13 +3,7 @@
 // so this thread stays free for typing and scrolling while a model trains.
 import { del, get, keys, set } from 'idb-keyval';
 import type { LossChart, LossSeries } from './chart.js';
-import {
-  backendNote,
-  formatBytes,
-  formatDuration,
-  formatRate,
-  lectureLine,
-} from './format.js';
+import { backendNote, formatBytes, formatDuration, formatRate, lectureLine } from './format.js';
 import { renderInside } from './heatmap.js';
 import { type ModelSettings, PRESETS, presetById, TEXT_DEFAULTS } from './presets.js';
 import type {
@@ -20,7 +14,14 @@ import type {
   ModelSummary,
   ToWorker,
 } from './protocol.js';
-import { InputError, intField, LECTURE_MAX_CHARS, numberField, parseSettings, trainOptions } from './settings.js';
+import {
+  InputError,
+  intField,
+  LECTURE_MAX_CHARS,
+  numberField,
+  parseSettings,
+  trainOptions,
+} from './settings.js';
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => {
   const el = document.getElementById(id);
@@ -161,7 +162,10 @@ function startWorker(restore?: { modelJson: unknown; weightData: ArrayBuffer }):
   };
   const threads = readThreads();
   send({ type: 'init', backend: ui.backend.value as BackendChoice, threads, wasmPaths });
-  if (restore) send({ type: 'load', modelJson: restore.modelJson, weightData: restore.weightData }, [restore.weightData]);
+  if (restore)
+    send({ type: 'load', modelJson: restore.modelJson, weightData: restore.weightData }, [
+      restore.weightData,
+    ]);
 }
 
 function readThreads(): number {
@@ -339,7 +343,9 @@ async function choosePreset(id: string): Promise<void> {
   applySettings(preset.settings);
   ui.insideText.value = preset.insideText;
   ui.sampleForm.prime.value = preset.lecture ? (preset.text?.[0] ?? '') : 'Two';
-  (ui.sampleForm.elements.namedItem('length') as HTMLInputElement).value = preset.lecture ? '20' : '300';
+  (ui.sampleForm.elements.namedItem('length') as HTMLInputElement).value = preset.lecture
+    ? '20'
+    : '300';
   if (preset.text !== undefined) {
     setText(preset.text, preset.label);
     return;
@@ -350,7 +356,10 @@ async function choosePreset(id: string): Promise<void> {
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
     setText(await response.text(), preset.label);
   } catch (error) {
-    showError('text', `Could not load the built-in sample (${messageOf(error)}). Reload the page, or paste a text.`);
+    showError(
+      'text',
+      `Could not load the built-in sample (${messageOf(error)}). Reload the page, or paste a text.`,
+    );
   }
 }
 
@@ -406,7 +415,9 @@ function startTraining(): void {
   try {
     settings = readSettings();
     if (text.trim().length === 0) {
-      throw new InputError('The text is empty: pick a preset, paste some text, or open a text file.');
+      throw new InputError(
+        'The text is empty: pick a preset, paste some text, or open a text file.',
+      );
     }
     options = trainOptions(settings, [...text].length);
   } catch (error) {
@@ -425,7 +436,10 @@ function startTraining(): void {
   ui.lectureLog.textContent = '';
   ui.lecture.hidden = !lecture;
   ui.evalBox.hidden = true;
-  ui.statVal.textContent = '–';
+  for (const el of [ui.statStep, ui.statLoss, ui.statVal, ui.statSpeed, ui.statEta])
+    el.textContent = '–';
+  delete document.body.dataset.step;
+  lastPrediction = '';
   phase = 'running';
   document.body.dataset.phase = phase;
   ui.trainState.textContent = 'Starting…';
@@ -662,7 +676,10 @@ async function refreshSaved(select?: string): Promise<void> {
     ui.savedList.replaceChildren(...(options.length ? options : [new Option('(none)', '')]));
     if (select && names.includes(select)) ui.savedList.value = select;
   } catch (error) {
-    showError('store', `This browser's storage (IndexedDB) is not available: ${messageOf(error)}. Download the checkpoint as a file instead.`);
+    showError(
+      'store',
+      `This browser's storage (IndexedDB) is not available: ${messageOf(error)}. Download the checkpoint as a file instead.`,
+    );
   }
   updateButtons();
 }
@@ -723,7 +740,11 @@ ui.exportSt.addEventListener('click', async () => {
     const name = saveName();
     const out = await request({ type: 'export-safetensors' }, 'exported', 'export');
     downloadBlob(out.bytes, `${name}.safetensors`, 'application/octet-stream');
-    downloadBlob(`${JSON.stringify(out.sidecar, null, 2)}\n`, `${name}.rnnkit.json`, 'application/json');
+    downloadBlob(
+      `${JSON.stringify(out.sidecar, null, 2)}\n`,
+      `${name}.rnnkit.json`,
+      'application/json',
+    );
     ui.storeState.textContent = `Exported ${name}.safetensors and ${name}.rnnkit.json (PyTorch state_dict names).`;
   } catch (error) {
     showError('store', messageOf(error));
@@ -739,7 +760,9 @@ ui.loadIdb.addEventListener('click', async () => {
     const record = (await get(KEY_PREFIX + name)) as StoredCheckpoint | undefined;
     if (!record) throw new InputError(`"${name}" is no longer in this browser's storage.`);
     ui.storeState.textContent = `Loading "${name}"…`;
-    send({ type: 'load', modelJson: record.modelJson, weightData: record.weightData }, [record.weightData]);
+    send({ type: 'load', modelJson: record.modelJson, weightData: record.weightData }, [
+      record.weightData,
+    ]);
   } catch (error) {
     showError('store', messageOf(error));
   }

@@ -126,4 +126,12 @@ export type FromWorker =
   | { type: 'memory'; numTensors: number }
   | { type: 'error'; context: ErrorContext; name: string; message: string };
 
-export type ErrorContext = 'init' | 'decode' | 'train' | 'inside' | 'sample' | 'save' | 'load' | 'export';
+export type ErrorContext =
+  | 'init'
+  | 'decode'
+  | 'train'
+  | 'inside'
+  | 'sample'
+  | 'save'
+  | 'load'
+  | 'export';

@@ -50,9 +50,7 @@ function trainInputs(n: number, T: number, valFraction: number): number {
  */
 export function checkTextFits(n: number, B: number, T: number, valFraction: number): void {
   if (n === 0) {
-    throw new InputError(
-      'The text is empty: pick a preset, paste some text, or open a text file.',
-    );
+    throw new InputError('The text is empty: pick a preset, paste some text, or open a text file.');
   }
   if (trainInputs(n, T, valFraction) >= B * T) return;
   const hints: string[] = [];
@@ -61,6 +59,11 @@ export function checkTextFits(n: number, B: number, T: number, valFraction: numb
   let maxT = T - 1;
   while (maxT >= 1 && trainInputs(n, maxT, valFraction) < B * maxT) maxT -= 1;
   if (maxT >= 1) hints.push(`sequence length to ${maxT} or less`);
+  if (hints.length === 0) {
+    let t1 = T;
+    while (t1 >= 1 && trainInputs(n, t1, valFraction) < t1) t1 -= 1;
+    if (t1 >= 1) hints.push(`batch size to 1 and the sequence length to ${t1} or less`);
+  }
   const held = valFraction > 0 ? `, after holding out ${valFraction * 100}% for validation` : '';
   const fix =
     hints.length > 0

@@ -139,7 +139,11 @@ async function train(message: Extract<ToWorker, { type: 'train' }>): Promise<voi
   const T = trainer.config.seqLength;
   lectureX?.dispose();
   lectureX = message.lecture
-    ? tf.tensor2d([Array.from(trainer.tokenizer.encode([...message.text].slice(0, T).join('')))], [1, T], 'int32')
+    ? tf.tensor2d(
+        [Array.from(trainer.tokenizer.encode([...message.text].slice(0, T).join('')))],
+        [1, T],
+        'int32',
+      )
     : undefined;
   post({
     type: 'started',
@@ -187,7 +191,11 @@ async function runLoop(): Promise<void> {
         };
         if (lectureX) {
           const p = predict(t.model, lectureX);
-          lecture.push({ step: e.step, loss: e.loss, prediction: t.tokenizer.decode(p.dataSync()) });
+          lecture.push({
+            step: e.step,
+            loss: e.loss,
+            prediction: t.tokenizer.decode(p.dataSync()),
+          });
           p.dispose();
         }
         const now = performance.now();
@@ -209,7 +217,8 @@ async function runLoop(): Promise<void> {
       } else {
         flush();
         if (insideRequest) postInside(insideRequest.text, insideRequest.topK);
-        const reason = e.reason === 'completed' ? 'completed' : stopRequested ? 'stopped' : 'paused';
+        const reason =
+          e.reason === 'completed' ? 'completed' : stopRequested ? 'stopped' : 'paused';
         post({ type: 'ended', reason, step: e.step, numTensors: tf.memory().numTensors });
       }
     }
@@ -329,10 +338,16 @@ function exportSafetensors(): void {
   post({ type: 'exported', bytes, sidecar }, [bytes.buffer as ArrayBuffer]);
 }
 
+/** Settles when the backend is up: every other message waits for it. */
+let initialised: Promise<void> = Promise.resolve();
+
 async function handle(message: ToWorker): Promise<void> {
+  if (message.type === 'init') {
+    initialised = init(message).catch((e) => fail('init', e));
+    return initialised;
+  }
+  await initialised;
   switch (message.type) {
-    case 'init':
-      return init(message).catch((e) => fail('init', e));
     case 'decode':
       try {
         const text = decodeText(new Uint8Array(message.bytes), message.name);
