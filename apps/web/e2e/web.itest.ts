@@ -25,7 +25,7 @@ import {
   pageHealth,
   type Session,
   traceMainThread,
-} from './browser.js';
+} from './browser.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const APP = join(here, '..');

@@ -191,6 +191,7 @@ function onWorker(m: FromWorker): void {
       ui.backendNote.textContent = backendNote(s, readThreads());
       document.body.dataset.backend = s.name;
       document.body.dataset.ready = 'true';
+      document.body.dataset.readyAt ??= String(Math.round(performance.now()));
       updateButtons();
       break;
     }

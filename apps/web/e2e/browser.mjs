@@ -4,20 +4,20 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { chromium } from 'playwright-core';
 import { startServer } from '../build/serve.mjs';
 
 export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 
-export interface Session {
-  url: string;
-  context: BrowserContext;
-  requested: string[];
-  close(): Promise<void>;
-}
+/**
+ * @typedef {{ url: string, context: import('playwright-core').BrowserContext, requested: string[], close(): Promise<void> }} Session
+ * @typedef {{ page: import('playwright-core').Page, problems: string[] }} PageProbe
+ * @typedef {{ name: string, ph: string, pid: number, tid: number, dur?: number, tdur?: number, args?: { name?: string } }} TraceEvent
+ */
 
 /** Serves dist/ and starts a fresh headless Chromium (own profile, no network chatter). */
-export async function openSession(): Promise<Session> {
+/** @returns {Promise<Session>} */
+export async function openSession() {
   const server = await startServer();
   const profile = mkdtempSync(join(tmpdir(), 'rnnkit-web-chromium-'));
   // A persistent context is how playwright-core takes a --user-data-dir of our own.
@@ -49,16 +49,16 @@ export async function openSession(): Promise<Session> {
   };
 }
 
-export interface PageProbe {
-  page: Page;
-  /** Console errors, page errors, CSP violations and requests to other origins so far. */
-  problems: string[];
-}
-
-/** Opens the app and records everything that should never happen. */
-export async function openApp(session: Session, query = ''): Promise<PageProbe> {
+/**
+ * Opens the app and records everything that should never happen: console errors, page
+ * errors and requests to other origins (in `problems`), long tasks and CSP violations.
+ * @param {Session} session
+ * @returns {Promise<PageProbe>}
+ */
+export async function openApp(session, query = '') {
   const page = await session.context.newPage();
-  const problems: string[] = [];
+  /** @type {string[]} */
+  const problems = [];
   page.on('console', (m) => {
     if (m.type() === 'error') problems.push(`console: ${m.text()}`);
   });
@@ -70,7 +70,7 @@ export async function openApp(session: Session, query = ''): Promise<PageProbe> 
     }
   });
   await page.addInitScript(() => {
-    const w = window as unknown as { __longTasks: [number, number][]; __csp: string[] };
+    const w = /** @type {any} */ (window);
     w.__longTasks = [];
     w.__csp = [];
     new PerformanceObserver((list) => {
@@ -86,27 +86,19 @@ export async function openApp(session: Session, query = ''): Promise<PageProbe> 
 }
 
 /** Long tasks (ms) and CSP violations recorded in the page so far. */
-export async function pageHealth(
-  page: Page,
-): Promise<{ longTasks: number[]; longTaskStarts: number[]; csp: string[] }> {
+/**
+ * @param {import('playwright-core').Page} page
+ * @returns {Promise<{ longTasks: number[], longTaskStarts: number[], csp: string[] }>}
+ */
+export async function pageHealth(page) {
   return page.evaluate(() => {
-    const w = window as unknown as { __longTasks: [number, number][]; __csp: string[] };
+    const w = /** @type {any} */ (window);
     return {
-      longTasks: w.__longTasks.map((t) => t[1]),
-      longTaskStarts: w.__longTasks.map((t) => t[0]),
+      longTasks: w.__longTasks.map((/** @type {number[]} */ t) => t[1]),
+      longTaskStarts: w.__longTasks.map((/** @type {number[]} */ t) => t[0]),
       csp: [...w.__csp],
     };
   });
-}
-
-interface TraceEvent {
-  name: string;
-  ph: string;
-  pid: number;
-  tid: number;
-  dur?: number;
-  tdur?: number;
-  args?: { name?: string };
 }
 
 /**
@@ -115,21 +107,24 @@ interface TraceEvent {
  * long task is wall time, which on a machine whose cores are all busy includes waiting for
  * one; CPU time is what the page itself spent, so it holds on any machine.
  */
-export async function traceMainThread(
-  page: Page,
-  during: () => Promise<void>,
-): Promise<{ longestCpuMs: number; longestWallMs: number; tasks: number }> {
+/**
+ * @param {import('playwright-core').Page} page
+ * @param {() => Promise<void>} during
+ * @returns {Promise<{ longestCpuMs: number, longestWallMs: number, tasks: number }>}
+ */
+export async function traceMainThread(page, during) {
   const cdp = await page.context().newCDPSession(page);
-  const events: TraceEvent[] = [];
-  cdp.on('Tracing.dataCollected', (e) => events.push(...(e.value as unknown as TraceEvent[])));
-  const complete = new Promise<void>((resolve) =>
+  /** @type {TraceEvent[]} */
+  const events = [];
+  cdp.on('Tracing.dataCollected', (e) => events.push(.../** @type {any[]} */ (e.value)));
+  const complete = new Promise((resolve) =>
     cdp.once('Tracing.tracingComplete', () => resolve()),
   );
   await cdp.send('Tracing.start', {
     categories: 'devtools.timeline,disabled-by-default-devtools.timeline,toplevel',
     transferMode: 'ReportEvents',
     options: 'enable-thread-cpu-time',
-  } as never);
+  });
   try {
     await during();
   } finally {
@@ -142,7 +137,7 @@ export async function traceMainThread(
   const mains = events.filter(
     (e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain',
   );
-  const runTasks = (m: TraceEvent) =>
+  const runTasks = (/** @type {TraceEvent} */ m) =>
     events.filter(
       (e) => e.pid === m.pid && e.tid === m.tid && e.ph === 'X' && e.name === 'RunTask',
     );
