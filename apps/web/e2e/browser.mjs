@@ -117,9 +117,7 @@ export async function traceMainThread(page, during) {
   /** @type {TraceEvent[]} */
   const events = [];
   cdp.on('Tracing.dataCollected', (e) => events.push(.../** @type {any[]} */ (e.value)));
-  const complete = new Promise((resolve) =>
-    cdp.once('Tracing.tracingComplete', () => resolve()),
-  );
+  const complete = new Promise((resolve) => cdp.once('Tracing.tracingComplete', () => resolve()));
   await cdp.send('Tracing.start', {
     categories: 'devtools.timeline,disabled-by-default-devtools.timeline,toplevel',
     transferMode: 'ReportEvents',

@@ -43,9 +43,21 @@ async function nodeRun(text) {
 async function pageRun(session) {
   const { page, problems } = await openApp(session);
   await page.selectOption('#preset', 'book');
-  await page.waitForFunction(() => (document.getElementById('text-info')?.textContent ?? '').includes('characters'));
+  await page.waitForFunction(() =>
+    (document.getElementById('text-info')?.textContent ?? '').includes('characters'),
+  );
   const set = async (name, value) => page.fill(`#model-form [name=${name}]`, String(value));
-  for (const [k, v] of Object.entries({ hiddenSize: 128, numLayers: 1, batchSize: 32, seqLength: 64, learningRate: 0.01, seed: 0, valFraction: 0.05, steps: STEPS, evalEvery: STEPS })) {
+  for (const [k, v] of Object.entries({
+    hiddenSize: 128,
+    numLayers: 1,
+    batchSize: 32,
+    seqLength: 64,
+    learningRate: 0.01,
+    seed: 0,
+    valFraction: 0.05,
+    steps: STEPS,
+    evalEvery: STEPS,
+  })) {
     await set(k, v);
   }
   await page.evaluate(() => {
@@ -60,7 +72,10 @@ async function pageRun(session) {
   const { longTasks } = await pageHealth(page);
   const tti = await page.evaluate(() => {
     const nav = performance.getEntriesByType('navigation')[0];
-    return { domInteractive: nav.domInteractive, ready: Number(document.body.dataset.readyAt ?? Number.NaN) };
+    return {
+      domInteractive: nav.domInteractive,
+      ready: Number(document.body.dataset.readyAt ?? Number.NaN),
+    };
   });
   await page.close();
   if (problems.length > 0) throw new Error(problems.join('\n'));
@@ -79,7 +94,9 @@ function bundleBytes() {
   walk(dist);
   const sum = (pred) => files.filter(pred).reduce((n, f) => n + f.bytes, 0);
   const html = readFileSync(join(dist, 'index.html'), 'utf8');
-  const firstScreen = files.filter((f) => f.path === 'index.html' || html.includes(f.path.replace(/\\/g, '/')));
+  const firstScreen = files.filter(
+    (f) => f.path === 'index.html' || html.includes(f.path.replace(/\\/g, '/')),
+  );
   return {
     js: sum((f) => extname(f.path) === '.js'),
     wasm: sum((f) => extname(f.path) === '.wasm'),
@@ -99,7 +116,9 @@ try {
   for (let r = 0; r < ROUNDS; r++) {
     node.push(await nodeRun(text));
     page.push(await pageRun(session));
-    process.stderr.write(`round ${r + 1}/${ROUNDS}: node ${Math.round(node.at(-1))} chars/s, page ${page.at(-1).rate} chars/s\n`);
+    process.stderr.write(
+      `round ${r + 1}/${ROUNDS}: node ${Math.round(node.at(-1))} chars/s, page ${page.at(-1).rate} chars/s\n`,
+    );
   }
 } finally {
   await session.close();
@@ -108,10 +127,22 @@ const nodeRate = median(node);
 const pageRate = median(page.map((p) => p.rate));
 const kb = (n) => `${(n / 1024).toFixed(0)} KB`;
 const b = bundleBytes();
-console.log(`LSTM h128 B32 T64, wasm, ${STEPS} steps, median of ${ROUNDS} interleaved rounds; load ${(loadavg()[0] / availableParallelism()).toFixed(1)} per core`);
-console.log(`  Node (plain, @rnnkit/trainer):   ${Math.round(nodeRate)} chars/s  (${node.map(Math.round).join(' / ')})`);
-console.log(`  page worker (Chromium):          ${Math.round(pageRate)} chars/s  (${page.map((p) => p.rate).join(' / ')})`);
+console.log(
+  `LSTM h128 B32 T64, wasm, ${STEPS} steps, median of ${ROUNDS} interleaved rounds; load ${(loadavg()[0] / availableParallelism()).toFixed(1)} per core`,
+);
+console.log(
+  `  Node (plain, @rnnkit/trainer):   ${Math.round(nodeRate)} chars/s  (${node.map(Math.round).join(' / ')})`,
+);
+console.log(
+  `  page worker (Chromium):          ${Math.round(pageRate)} chars/s  (${page.map((p) => p.rate).join(' / ')})`,
+);
 console.log(`  page / Node:                     ${((100 * pageRate) / nodeRate).toFixed(0)}%`);
-console.log(`  longest main-thread task:        ${median(page.map((p) => p.trace.longestCpuMs)).toFixed(1)} ms CPU, ${median(page.map((p) => p.trace.longestWallMs)).toFixed(1)} ms wall (trace); longtask observer ${median(page.map((p) => p.longestObserved))} ms`);
-console.log(`  time to interactive:             DOM interactive ${median(page.map((p) => p.tti.domInteractive)).toFixed(0)} ms, training worker ready ${median(page.map((p) => p.tti.ready)).toFixed(0)} ms`);
-console.log(`  bundle: first screen ${kb(b.firstScreen)} (${b.firstScreenFiles.join(', ')}); all JS ${kb(b.js)}, CSS ${kb(b.css)}, wasm ${kb(b.wasm)} (the page loads one binary: ${kb(b.simdWasm)} isolated)`);
+console.log(
+  `  longest main-thread task:        ${median(page.map((p) => p.trace.longestCpuMs)).toFixed(1)} ms CPU, ${median(page.map((p) => p.trace.longestWallMs)).toFixed(1)} ms wall (trace); longtask observer ${median(page.map((p) => p.longestObserved))} ms`,
+);
+console.log(
+  `  time to interactive:             DOM interactive ${median(page.map((p) => p.tti.domInteractive)).toFixed(0)} ms, training worker ready ${median(page.map((p) => p.tti.ready)).toFixed(0)} ms`,
+);
+console.log(
+  `  bundle: first screen ${kb(b.firstScreen)} (${b.firstScreenFiles.join(', ')}); all JS ${kb(b.js)}, CSS ${kb(b.css)}, wasm ${kb(b.wasm)} (the page loads one binary: ${kb(b.simdWasm)} isolated)`,
+);
