@@ -33,6 +33,7 @@ const ui = {
   backendStatus: $('backend-status'),
   preset: $<HTMLSelectElement>('preset'),
   file: $<HTMLInputElement>('file'),
+  clearText: $<HTMLButtonElement>('clear-text'),
   text: $<HTMLTextAreaElement>('text'),
   textInfo: $('text-info'),
   modelForm: $<HTMLFormElement>('model-form'),
@@ -196,7 +197,7 @@ function onWorker(m: FromWorker): void {
       break;
     }
     case 'decoded':
-      setText(m.text, m.name);
+      setText(m.text, m.name, { chars: m.chars, distinct: m.distinct });
       break;
     case 'started':
       onStarted(m);
@@ -232,11 +233,13 @@ function onWorker(m: FromWorker): void {
     case 'inside':
       clearError('inside');
       renderInsideView(m);
+      if (phase !== 'running') ui.statTensors.textContent = String(m.numTensors);
       break;
     case 'sample-chunk':
       if (m.id === sampleId) ui.sampleOutput.append(m.text);
       break;
     case 'sample-end':
+      if (phase !== 'running') ui.statTensors.textContent = String(m.numTensors);
       if (m.id === sampleId) {
         sampling = false;
         ui.sampleOutput.removeAttribute('aria-busy');
@@ -267,6 +270,8 @@ function onWorker(m: FromWorker): void {
         w2.reject(new Error(m.message));
       }
       showError(BOX_OF[m.context], m.message);
+      // The refused file leaves the text as it was: say so instead of "Reading …".
+      if (m.context === 'decode') updateTextInfo();
       if (m.context === 'train') {
         phase = model ? 'done' : 'idle';
         ui.trainState.textContent = 'Training stopped with an error.';
@@ -295,9 +300,13 @@ function describe(s: ModelSummary): string {
 // shown as a read-only excerpt; the whole text is still what trains.
 const TEXTAREA_MAX = 32_000;
 
-function setText(value: string, name: string): void {
+/** Code points and distinct characters of `text`, when known without walking it again. */
+let textStats: { chars: number; distinct: number } | undefined;
+
+function setText(value: string, name: string, stats?: { chars: number; distinct: number }): void {
   text = value;
   textName = name;
+  textStats = stats;
   clearError('text');
   if (value.length <= TEXTAREA_MAX) {
     ui.text.value = value;
@@ -309,10 +318,15 @@ function setText(value: string, name: string): void {
   updateTextInfo();
 }
 
+function charCount(): number {
+  textStats ??= { chars: [...text].length, distinct: new Set(text).size };
+  return textStats.chars;
+}
+
 function updateTextInfo(): void {
-  const n = [...text].length;
-  const vocab = new Set(text).size;
-  const bytes = new TextEncoder().encode(text).length;
+  const n = charCount();
+  const vocab = textStats?.distinct ?? 0;
+  const bytes = n === 0 ? 0 : new Blob([text]).size;
   ui.textInfo.textContent =
     n === 0
       ? 'No text yet.'
@@ -368,11 +382,17 @@ ui.preset.addEventListener('change', () => void choosePreset(ui.preset.value));
 ui.text.addEventListener('input', () => {
   text = ui.text.value;
   textName = 'Pasted text';
+  textStats = undefined;
   if (ui.preset.value !== 'custom') {
     ui.preset.value = 'custom';
   }
   clearError('text');
   updateTextInfo();
+});
+ui.clearText.addEventListener('click', () => {
+  ui.preset.value = 'custom';
+  setText('', 'Pasted text');
+  ui.text.focus();
 });
 ui.file.addEventListener('change', async () => {
   const file = ui.file.files?.[0];
@@ -420,13 +440,13 @@ function startTraining(): void {
         'The text is empty: pick a preset, paste some text, or open a text file.',
       );
     }
-    options = trainOptions(settings, [...text].length);
+    options = trainOptions(settings, charCount());
   } catch (error) {
     const box = /text/i.test(messageOf(error)) ? 'text' : 'train';
     showError(box, messageOf(error));
     return;
   }
-  lecture = [...text].length <= LECTURE_MAX_CHARS;
+  lecture = charCount() <= LECTURE_MAX_CHARS;
   tensorReports = 0;
   tensorRange = [Number.POSITIVE_INFINITY, 0];
   delete document.body.dataset.tensors;

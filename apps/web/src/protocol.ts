@@ -90,7 +90,7 @@ export interface InsideView {
 
 export type FromWorker =
   | { type: 'ready'; status: BackendStatus }
-  | { type: 'decoded'; name: string; text: string }
+  | { type: 'decoded'; name: string; text: string; chars: number; distinct: number }
   | {
       type: 'started';
       steps: number;
@@ -117,9 +117,9 @@ export type FromWorker =
       sample: string;
     }
   | { type: 'ended'; reason: 'completed' | 'paused' | 'stopped'; step: number; numTensors: number }
-  | ({ type: 'inside' } & InsideView)
+  | ({ type: 'inside'; numTensors: number } & InsideView)
   | { type: 'sample-chunk'; id: number; text: string }
-  | { type: 'sample-end'; id: number; skipped: string[] }
+  | { type: 'sample-end'; id: number; skipped: string[]; numTensors: number }
   | { type: 'saved'; modelJson: unknown; weightData: ArrayBuffer; summary: ModelSummary }
   | { type: 'loaded'; summary: ModelSummary }
   | { type: 'exported'; bytes: Uint8Array; sidecar: unknown }

@@ -133,6 +133,7 @@ async function train(message: Extract<ToWorker, { type: 'train' }>): Promise<voi
     next = createTrainer(message.text, message.options);
   }
   // The new run replaces whatever model was there: only now, after it was built without error.
+  sampleId = -1; // a running sample stops before its model goes
   disposeAll();
   trainer = next;
   stopRequested = false;
@@ -270,7 +271,8 @@ function computeInside(text: string, topK: number): InsideView {
 
 function postInside(text: string, topK: number): void {
   try {
-    post({ type: 'inside', ...computeInside(text, topK) });
+    const view = computeInside(text, topK);
+    post({ type: 'inside', ...view, numTensors: tf.memory().numTensors });
   } catch (error) {
     fail('inside', error);
   }
@@ -288,8 +290,9 @@ async function sampleText(message: Extract<ToWorker, { type: 'sample' }>): Promi
     greedy: message.greedy,
     unknown: 'skip',
   });
+  let skipped: string[] = [];
   try {
-    const { skipped } = generator.prime(message.prime);
+    skipped = generator.prime(message.prime).skipped;
     let done = 0;
     while (done < message.length && sampleId === message.id) {
       const n = Math.min(8, message.length - done);
@@ -298,10 +301,10 @@ async function sampleText(message: Extract<ToWorker, { type: 'sample' }>): Promi
       // Lets a cancel (or a pause) in, and lets the page paint each chunk as it comes.
       await new Promise((resolve) => setTimeout(resolve, 0));
     }
-    post({ type: 'sample-end', id: message.id, skipped });
   } finally {
     generator.dispose();
   }
+  post({ type: 'sample-end', id: message.id, skipped, numTensors: tf.memory().numTensors });
 }
 
 function checkpointData(): CheckpointData {
@@ -325,6 +328,7 @@ function load(message: Extract<ToWorker, { type: 'load' }>): void {
     weightData: message.weightData,
   });
   const next = loadCharLM(data);
+  sampleId = -1;
   disposeAll();
   loaded = { ...next, data };
   const s = summary();
@@ -351,7 +355,14 @@ async function handle(message: ToWorker): Promise<void> {
     case 'decode':
       try {
         const text = decodeText(new Uint8Array(message.bytes), message.name);
-        post({ type: 'decoded', name: message.name, text });
+        // Counted here so the page does not walk a multi-megabyte string on its own thread.
+        const distinct = new Set<string>();
+        let chars = 0;
+        for (const ch of text) {
+          chars += 1;
+          distinct.add(ch);
+        }
+        post({ type: 'decoded', name: message.name, text, chars, distinct: distinct.size });
       } catch (e) {
         fail('decode', e);
       }
