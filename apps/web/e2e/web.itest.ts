@@ -230,6 +230,16 @@ describe('apps/web in Chromium', () => {
     if (load < 1) expect(longest).toBeLessThanOrEqual(50);
     const [low, high] = ((await page.getAttribute('body', 'data-tensors')) ?? '').split('-');
     expect(low).toBe(high);
+    // Paused means paused; Resume goes on from the same step.
+    const pausedAt = Number(await page.getAttribute('body', 'data-step'));
+    await page.waitForTimeout(500);
+    expect(Number(await page.getAttribute('body', 'data-step'))).toBe(pausedAt);
+    await page.click('#resume');
+    await page.waitForFunction((s) => Number(document.body.dataset.step) > s + 1, pausedAt, {
+      timeout: 60_000,
+    });
+    await page.click('#pause');
+    await page.waitForSelector('body[data-phase="paused"]');
     const speed = (await page.textContent('#stat-speed')) ?? '';
     expect(speed).toMatch(/chars\/s/);
   });
@@ -312,6 +322,17 @@ describe('apps/web in Chromium', () => {
       (document.getElementById('store-state')?.textContent ?? '').startsWith('Loaded: LSTM 1×24'),
     );
     expect(await sampleWith({ prime: 'the ', length: 60, seed: 4 })).toBe(expected);
+    // ... and its training continues in the page, from step 30 to 40, on the same text.
+    await page.setInputFiles('#file', corpus);
+    await page.waitForFunction(() =>
+      (document.getElementById('text-info')?.textContent ?? '').startsWith('corpus.txt'),
+    );
+    await page.check('#continue-loaded');
+    await page.fill('#model-form [name=steps]', '40');
+    await page.fill('#model-form [name=evalEvery]', '10');
+    await train();
+    expect(await page.textContent('#stat-step')).toMatch(/^40 \/ 40/);
+    expect(Number(await page.getAttribute('body', 'data-step'))).toBe(40);
   });
 
   it('downloads a checkpoint that `rnnkit sample` loads and samples identically', async () => {
