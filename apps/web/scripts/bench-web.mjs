@@ -10,7 +10,9 @@ import { availableParallelism, loadavg } from 'node:os';
 import { dirname, extname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { initBackend } from '@rnnkit/backend';
-import { createTrainer } from '@rnnkit/trainer';
+import { adam } from '@rnnkit/optim';
+import { createCharLM, createTrainer, disposeCharLM, trainStep } from '@rnnkit/trainer';
+import * as tf from '@tensorflow/tfjs-core';
 import { makeSample } from '../build/make-sample.mjs';
 import { openApp, openSession, pageHealth, traceMainThread } from '../e2e/browser.mjs';
 
@@ -37,6 +39,40 @@ async function nodeRun(text) {
   let rate = 0;
   for await (const e of trainer.run()) if (e.type === 'step') rate = e.charsPerSec;
   trainer.dispose();
+  return rate;
+}
+
+/**
+ * `pnpm bench`'s own measurement of the same row (apps/bench's rnnkit runner, re-stated with
+ * public exports): bare `trainStep` on fixed random ids, vocabulary 65, Adam, no batching.
+ */
+function benchMethodRun() {
+  const [V, B, T] = [65, 32, 64];
+  let s = 1;
+  const ids = Int32Array.from({ length: B * (T + 1) }, () => {
+    s = (s * 1103515245 + 12345) >>> 0;
+    return (s >>> 8) % V;
+  });
+  const model = createCharLM(
+    { vocabSize: V, cell: 'lstm', hiddenSize: 128, numLayers: 1 },
+    { seed: 0 },
+  );
+  const data = tf.tensor2d(ids, [B, T + 1], 'int32');
+  const x = tf.slice(data, [0, 0], [B, T]);
+  const y = tf.slice(data, [0, 1], [B, T]);
+  const optimizer = adam({ learningRate: 0.002 });
+  const step = () => {
+    const r = trainStep(model, optimizer, x, y);
+    r.loss.dataSync();
+    tf.dispose([r.loss, r.gradNorm, r.state.h, r.state.c]);
+  };
+  step(); // warm-up, as pnpm bench does
+  const t0 = performance.now();
+  for (let i = 0; i < STEPS; i++) step();
+  const rate = (B * T * STEPS * 1000) / (performance.now() - t0);
+  tf.dispose([data, x, y]);
+  optimizer.dispose();
+  disposeCharLM(model);
   return rate;
 }
 
@@ -111,13 +147,15 @@ const text = makeSample();
 await initBackend({ backend: 'wasm' });
 const session = await openSession();
 const node = [];
+const bench = [];
 const page = [];
 try {
   for (let r = 0; r < ROUNDS; r++) {
     node.push(await nodeRun(text));
+    bench.push(benchMethodRun());
     page.push(await pageRun(session));
     process.stderr.write(
-      `round ${r + 1}/${ROUNDS}: node ${Math.round(node.at(-1))} chars/s, page ${page.at(-1).rate} chars/s\n`,
+      `round ${r + 1}/${ROUNDS}: node trainer ${Math.round(node.at(-1))}, node bench-style ${Math.round(bench.at(-1))}, page ${page.at(-1).rate} chars/s\n`,
     );
   }
 } finally {
@@ -133,10 +171,16 @@ console.log(
 console.log(
   `  Node (plain, @rnnkit/trainer):   ${Math.round(nodeRate)} chars/s  (${node.map(Math.round).join(' / ')})`,
 );
+const benchRate = median(bench);
+console.log(
+  `  Node, pnpm bench's method:       ${Math.round(benchRate)} chars/s  (${bench.map(Math.round).join(' / ')})`,
+);
 console.log(
   `  page worker (Chromium):          ${Math.round(pageRate)} chars/s  (${page.map((p) => p.rate).join(' / ')})`,
 );
-console.log(`  page / Node:                     ${((100 * pageRate) / nodeRate).toFixed(0)}%`);
+console.log(
+  `  page / Node:                     ${((100 * pageRate) / nodeRate).toFixed(0)}% (same trainer), ${((100 * pageRate) / benchRate).toFixed(0)}% (pnpm bench's method)`,
+);
 console.log(
   `  longest main-thread task:        ${median(page.map((p) => p.trace.longestCpuMs)).toFixed(1)} ms CPU, ${median(page.map((p) => p.trace.longestWallMs)).toFixed(1)} ms wall (trace); longtask observer ${median(page.map((p) => p.longestObserved))} ms`,
 );
@@ -144,5 +188,5 @@ console.log(
   `  time to interactive:             DOM interactive ${median(page.map((p) => p.tti.domInteractive)).toFixed(0)} ms, training worker ready ${median(page.map((p) => p.tti.ready)).toFixed(0)} ms`,
 );
 console.log(
-  `  bundle: first screen ${kb(b.firstScreen)} (${b.firstScreenFiles.join(', ')}); all JS ${kb(b.js)}, CSS ${kb(b.css)}, wasm ${kb(b.wasm)} (the page loads one binary: ${kb(b.simdWasm)} isolated)`,
+  `  bundle: first screen ${kb(b.firstScreen)} (${b.firstScreenFiles.join(', ')}); all JS ${kb(b.js)}, CSS ${kb(b.css)}, wasm ${kb(b.wasm)} (a page loads one: threaded-simd, ${kb(b.simdWasm)}, when cross-origin isolated)`,
 );
