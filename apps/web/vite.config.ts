@@ -1,11 +1,11 @@
 import { defineConfig } from 'vite';
-import { runtimeAssets } from './build/assets-plugin.mjs';
+import { offlineWorker, runtimeAssets } from './build/assets-plugin.mjs';
 import { securityHeaders } from './build/headers.mjs';
 
 export default defineConfig({
   // Relative asset URLs: the build works from any folder it is served from.
   base: './',
-  plugins: [runtimeAssets()],
+  plugins: [runtimeAssets(), offlineWorker()],
   server: { headers: securityHeaders({ dev: true }) },
   preview: { headers: securityHeaders() },
   worker: { format: 'es' },

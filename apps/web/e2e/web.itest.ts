@@ -456,6 +456,29 @@ describe('apps/web in Chromium', () => {
     await page.setViewportSize({ width: 1280, height: 900 });
   });
 
+  it('works offline after the first load (service worker)', async () => {
+    const installed = await page.evaluate(() =>
+      Promise.race([
+        navigator.serviceWorker.ready.then(() => true),
+        new Promise((resolve) => setTimeout(() => resolve(false), 20_000)),
+      ]),
+    );
+    expect(installed, 'the service worker installs within 20 s').toBe(true);
+    await session.context.setOffline(true);
+    try {
+      await page.reload();
+      await page.waitForSelector('body[data-ready="true"]', { timeout: 60_000 });
+      await chooseBackend('wasm');
+      await choosePreset('book'); // a lazily loaded file, from the cache
+      expect(await page.textContent('#text-info')).toMatch(/137,\d{3} characters/);
+      await choosePreset('hihello');
+      await train();
+      expect(await page.getAttribute('#seq-pred', 'aria-label')).toBe('ihello');
+    } finally {
+      await session.context.setOffline(false);
+    }
+  });
+
   it('made no request off the origin and logged no error or CSP violation', async () => {
     expect(probe.problems).toEqual([]);
     expect((await pageHealth(page)).csp).toEqual([]);

@@ -818,6 +818,14 @@ ui.ckptFile.addEventListener('change', async () => {
 
 // ---- start -------------------------------------------------------------------------------
 
+// Offline after the first load: the production build's service worker caches every file.
+if (import.meta.env.PROD && 'serviceWorker' in navigator) {
+  navigator.serviceWorker.register('./sw.js').catch((error: unknown) => {
+    $('offline-state').textContent =
+      `Offline use is unavailable here (${messageOf(error)}): keep the server running.`;
+  });
+}
+
 ui.preset.value = PRESETS[0]?.id ?? 'hihello';
 void choosePreset(ui.preset.value);
 updateButtons();
