@@ -1,13 +1,11 @@
 import { createRng } from '@rnnkit/core';
-import { glorotUniform } from './glorot-uniform.js';
-import { DEFAULT_SEED, type InitOptions } from './init-options.js';
-import { orthogonal } from './orthogonal.js';
-import type { CellType, Recurrent, RecurrentConfig, RecurrentLayer } from './recurrent.js';
-import { gateCount } from './recurrent.js';
-import { toVariable } from './to-variable.js';
-import { uniform } from './uniform.js';
-
-const CELLS: readonly CellType[] = ['rnn', 'lstm', 'gru'];
+import { CELL_TYPES, gateCount, isCellType } from './cell/cell-type.js';
+import { glorotUniform } from './init/glorot-uniform.js';
+import { DEFAULT_SEED, type InitOptions } from './init/options.js';
+import { orthogonal } from './init/orthogonal.js';
+import { toVariable } from './init/to-variable.js';
+import { uniform } from './init/uniform.js';
+import type { Recurrent, RecurrentConfig, RecurrentLayer } from './recurrent.js';
 
 /**
  * Creates a stack of recurrent layers with PyTorch parameter names and layout.
@@ -64,8 +62,8 @@ export function createRecurrent(config: RecurrentConfig, options: InitOptions = 
 
 function checkConfig(config: RecurrentConfig): Required<RecurrentConfig> {
   const { cell, inputSize, hiddenSize, numLayers = 1 } = config;
-  if (!CELLS.includes(cell)) {
-    throw new RangeError(`Unknown cell '${String(cell)}': use one of ${CELLS.join(', ')}.`);
+  if (!isCellType(cell)) {
+    throw new RangeError(`Unknown cell '${String(cell)}': use one of ${CELL_TYPES.join(', ')}.`);
   }
   for (const [name, value] of [
     ['inputSize', inputSize],
