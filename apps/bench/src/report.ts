@@ -12,6 +12,8 @@ export interface Row {
   skipped: string | undefined;
   /** Long sequences: rnnkit's throughput and tensor peak relative to T = 64, interleaved. */
   linearity?: { throughput: number; memory: number; length: number } | undefined;
+  /** rnnkit timed in the same rounds with other worker counts, or with its SIMD kernels off. */
+  rnnkitVariants?: { workers: number; simd: boolean; charsPerSec: number }[];
 }
 
 const flat = (m: Measurement) =>
@@ -45,6 +47,15 @@ export function formatTable(rows: readonly Row[]): string {
       `- linearity, ${r.backend} ${describeConfig(r.config)}: throughput ${Math.round(l.throughput * 100)}% ` +
         `of T64 (measured interleaved), tensor peak ${l.memory}× for ${l.length}× the length`,
     );
+  }
+  for (const r of rows) {
+    for (const v of r.rnnkitVariants ?? []) {
+      const ratio = Math.round((v.charsPerSec / r.rnnkit.charsPerSec) * 100) / 100;
+      notes.push(
+        `- rnnkit ${r.backend} ${describeConfig(r.config)} ${v.simd ? `in the trainer loop with ${v.workers} worker${v.workers > 1 ? 's' : ''}` : 'with its SIMD kernels off'}: ` +
+          `${v.charsPerSec.toLocaleString('en-US')} chars/s (${ratio}× the row, same rounds)`,
+      );
+    }
   }
   notes.push(
     '- peak tensor MB: tensors held at the peak of one profiled step (tf.profile); peak RSS is ' +

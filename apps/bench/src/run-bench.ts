@@ -4,7 +4,7 @@ import { layersRunner } from './layers-runner.js';
 import { loadTfjsLayers } from './load-tfjs-layers.js';
 import { type Measurement, measureInterleaved } from './measure.js';
 import { formatTable, type Row } from './report.js';
-import { rnnkitRunner } from './rnnkit-runner.js';
+import { rnnkitNoSimdRunner, rnnkitRunner, rnnkitWorkersRunner } from './rnnkit-runner.js';
 
 export interface BenchOptions {
   backends?: readonly ('cpu' | 'wasm')[];
@@ -14,6 +14,10 @@ export interface BenchOptions {
   configs?: readonly BenchConfig[];
   /** Seconds each implementation is timed per configuration, after warm-up (default 3). */
   seconds?: number;
+  /** Extra rnnkit training rows with this many worker threads each (data parallel). */
+  workers?: readonly number[];
+  /** An extra rnnkit training row with its SIMD kernels off (same process, interleaved). */
+  simdAb?: boolean;
   out?: (text: string) => void;
 }
 
@@ -42,10 +46,15 @@ export async function runBench(options: BenchOptions = {}): Promise<Row[]> {
       // Long sequences are timed against rnnkit at T = 64, interleaved: the linearity check.
       const reference =
         suite === 'train' && config.seqLength > 64 ? { ...config, seqLength: 64 } : undefined;
+      const extra = suite === 'train' && config.seqLength === 64;
+      const workerCounts = extra ? (options.workers ?? []).filter((n) => n >= 1) : [];
+      const noSimd = extra && options.simdAb === true && backend === 'wasm';
       const makers = [
         () => rnnkitRunner(config),
         ...(tfl && !skipped ? [() => layersRunner(tfl, config)] : []),
         ...(reference ? [() => rnnkitRunner(reference)] : []),
+        ...workerCounts.map((n) => () => rnnkitWorkersRunner(config, n)),
+        ...(noSimd ? [() => rnnkitNoSimdRunner(config)] : []),
       ];
       const runners = makers.map((make) => make());
       let measured: Measurement[];
@@ -59,8 +68,35 @@ export async function runBench(options: BenchOptions = {}): Promise<Row[]> {
       }
       const rnnkit = measured[0] as Measurement;
       const layers = tfl && !skipped ? measured[1] : undefined;
-      const short = reference ? measured.at(-1) : undefined;
-      emit(out, options.json, { suite, impl: 'rnnkit', ...base, ...rnnkit });
+      const short = reference ? measured[tfl && !skipped ? 2 : 1] : undefined;
+      const firstExtra = 1 + (tfl && !skipped ? 1 : 0) + (reference ? 1 : 0);
+      const variants = [
+        ...workerCounts.map((workers, i) => ({
+          workers,
+          simd: true,
+          m: measured[firstExtra + i] as Measurement,
+        })),
+        ...(noSimd
+          ? [
+              {
+                workers: 1,
+                simd: false,
+                m: measured[firstExtra + workerCounts.length] as Measurement,
+              },
+            ]
+          : []),
+      ];
+      emit(out, options.json, { suite, impl: 'rnnkit', workers: 1, ...base, ...rnnkit });
+      for (const v of variants) {
+        emit(out, options.json, {
+          suite,
+          impl: 'rnnkit',
+          workers: v.workers,
+          ...(v.simd ? {} : { simd: false }),
+          ...base,
+          ...v.m,
+        });
+      }
       if (layers) emit(out, options.json, { suite, impl: 'tfjs-layers', ...base, ...layers });
       const ratio = layers ? round1(rnnkit.charsPerSec / layers.charsPerSec) : null;
       const linearity = short && {
@@ -75,7 +111,12 @@ export async function runBench(options: BenchOptions = {}): Promise<Row[]> {
       } else {
         out(`  ${backend} ${describeConfig(config)}: done\n`);
       }
-      rows.push({ backend, config, rnnkit, layers, ratio, skipped, linearity });
+      const rnnkitVariants = variants.map((v) => ({
+        workers: v.workers,
+        simd: v.simd,
+        charsPerSec: v.m.charsPerSec,
+      }));
+      rows.push({ backend, config, rnnkit, layers, ratio, skipped, linearity, rnnkitVariants });
     }
   }
   if (!options.json) out(formatTable(rows));
