@@ -14,6 +14,12 @@ export interface RunOptions {
    * final state is the state after its last valid step (the initial state for length 0).
    */
   seqLengths?: ArrayLike<number>;
+  /**
+   * `false` when nothing asks for the gradient with respect to `x` (it is data, such as one-hot
+   * characters made for this call): the first layer then skips computing it (a
+   * `[T*B, G*H]·[G*H, I]` matMul) and reports zeros. Default true.
+   */
+  inputGradient?: boolean;
 }
 
 export interface RunResult {
@@ -52,7 +58,11 @@ export function runRecurrent(rec: Recurrent, x: tf.Tensor3D, options: RunOptions
     const state = initialState ?? zeroState(rec, batch);
     const lstm = cell === 'lstm';
     const inputs = [x, state.h, ...(lstm ? [state.c as tf.Tensor3D] : [])];
-    const packed = sequenceOp(rec, lengths)(...inputs, ...Object.values(recurrentParams(rec)));
+    const packed = sequenceOp(
+      rec,
+      lengths,
+      options.inputGradient ?? true,
+    )(...inputs, ...Object.values(recurrentParams(rec)));
     const outputs = takeRows(packed, 0, time, [1, 0, 2]); // [B, T, H]
     const h = takeRows(packed, time, numLayers); // [L, B, H]
     if (!lstm) return { outputs, state: { h } };

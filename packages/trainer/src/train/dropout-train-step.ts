@@ -91,7 +91,9 @@ export function dropoutLoss(
       layers: [model.rnn.layers[l] as Recurrent['layers'][number]],
     };
     const init = options.initialState && layerState(options.initialState, l);
-    const run = runRecurrent(layer, seq, { initialState: init }); // [B, T, H]
+    // One-hot characters (layer 0 without an embedding) are data: no gradient to compute.
+    const inputGradient = l > 0 || model.embedding !== undefined;
+    const run = runRecurrent(layer, seq, { initialState: init, inputGradient }); // [B, T, H]
     hs.push(tf.keep(run.state.h));
     if (run.state.c) cs.push(tf.keep(run.state.c));
     const mask = options.masks[l];
