@@ -81,6 +81,12 @@ for (let i = 0; i < profile.samples.length; i++) {
   const id = profile.samples[i];
   selfUs.set(id, (selfUs.get(id) ?? 0) + (dt[i + 1] ?? 0));
 }
+// rnnkit's SIMD module has 8 functions; tfjs's hundreds (names are stripped from both).
+const maxIndex = new Map();
+for (const n of profile.nodes) {
+  const m = /^wasm-function\[(\d+)\]/.exec(n.callFrame.functionName);
+  if (m) maxIndex.set(n.callFrame.url, Math.max(maxIndex.get(n.callFrame.url) ?? 0, Number(m[1])));
+}
 const category = (n) => {
   const { url, functionName: f } = n.callFrame;
   if (f === '(garbage collector)') return 'GC';
@@ -88,18 +94,19 @@ const category = (n) => {
   if (url.startsWith('wasm://') || f.startsWith('wasm-function') || f.startsWith('$')) {
     // rnnkit's module exports its kernels by name; tfjs's is stripped (XNNPACK matMul and
     // the other tfjs kernels).
-    if (/lstm|gru|rnn|add_f32/.test(f)) return 'wasm: rnnkit SIMD cell passes';
-    if (/adam/.test(f)) return 'wasm: rnnkit SIMD Adam';
-    return `wasm: tfjs module ${url.split('/').pop() || ''} (matMul & co)`;
+    if ((maxIndex.get(url) ?? 0) < 16) return 'wasm: rnnkit SIMD kernels (cells, Adam)';
+    return 'wasm: tfjs (XNNPACK matMul, other kernels)';
   }
-  if (/fused-(lstm|gru|rnn|cell)\.js/.test(url)) return 'JS: cell passes';
+  if (/fused-(lstm|gru|rnn|cell)\.js|cell\/(lstm|gru|rnn|activations)\.js/.test(url))
+    return 'JS: cell passes';
   if (/fast-transpose|transpose/.test(url)) return 'JS: transposes';
-  if (/cpu-gemm|plain-matmul/.test(url)) return 'JS: matMul (cpu gemm)';
+  if (/cpu-gemm|plain-matmul|kernels\/gemm\.js|kernels\/matmul\.js/.test(url))
+    return 'JS: matMul (sparse one-hot gemm, cpu gemm)';
   if (/adam\.js|update-rule/.test(url)) return 'JS: Adam';
   if (/sequence-loss|metrics/.test(url)) return 'JS: loss';
   if (f === 'set' || f === 'subarray' || f === 'copy' || /slice-rows|take-rows/.test(url))
     return 'JS: copies';
-  if (/recurrent-(forward|backward)-kernel|kernel-memory/.test(url))
+  if (/recurrent-(forward|backward)|kernel-memory|kernels\/memory\.js/.test(url))
     return 'JS: recurrent kernels (loop, copies)';
   if (/tfjs-backend-cpu/.test(url)) return 'JS: tfjs cpu kernels';
   if (/tfjs-core/.test(url)) return 'JS: tfjs engine (dispatch, tape)';

@@ -16,6 +16,8 @@ import {
   type TrainOptions,
 } from '../../index.js';
 import { generatedText } from '../../test-support/generated-text.js';
+import { resolveTrainConfig } from '../train-config.js';
+import { autoWorkers } from './auto-workers.js';
 
 const TEXT = generatedText(3000);
 const TINY: TrainOptions = {
@@ -140,5 +142,16 @@ describe('data-parallel training on cpu', () => {
     t.dispose();
     expect(() => createTrainer(TEXT, { ...TINY, workers: 0 })).toThrow(ConfigError);
     expect(() => createTrainer(TEXT, { ...TINY, workers: 1.5 })).toThrow(ConfigError);
+  });
+});
+
+describe("workers: 'auto'", () => {
+  const config = (o: TrainOptions) => resolveTrainConfig(o, 100);
+  it('uses the cores for a model worth splitting, never more, and one for a tiny one', () => {
+    const big = config({ hiddenSize: 128, numLayers: 1, batchSize: 32, seqLength: 64 });
+    expect(autoWorkers(big, 2, 65)).toBe(2);
+    expect(autoWorkers(big, 1, 65)).toBe(1);
+    expect(autoWorkers(big, 64, 65)).toBe(8); // at least 4 streams per worker
+    expect(autoWorkers(config({ ...TINY }), 2, 65)).toBe(1);
   });
 });
