@@ -1,3 +1,4 @@
+import { initSimd } from '@rnnkit/core/simd';
 import {
   env,
   findBackend,
@@ -6,7 +7,6 @@ import {
   setBackend,
   version_core,
 } from '@tensorflow/tfjs-core';
-import { initSimd } from '@rnnkit/core/simd';
 import { BackendError } from './errors.js';
 import { registerGradients } from './register-gradients.js';
 import { defaultWasmPaths } from './wasm-paths.js';
