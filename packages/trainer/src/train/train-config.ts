@@ -54,6 +54,12 @@ export interface TrainOptions {
    * results match a one-worker run to float rounding, and checkpoints resume with any count.
    */
   workers?: number | 'auto';
+  /**
+   * Browsers: makes one training worker, for bundled apps, e.g. with Vite (`worker.format:
+   * 'es'`): `() => new Worker(new URL('@rnnkit/trainer/train-worker', import.meta.url), {
+   * type: 'module' })`. Default: a module Worker on the package's own file.
+   */
+  createWorker?: () => Worker;
 }
 
 /** The resolved options of a run, as its checkpoints store them. */

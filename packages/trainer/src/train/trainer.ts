@@ -169,13 +169,14 @@ export function createTrainer(text: string, options: TrainOptions = {}): Trainer
     elapsedSeconds: 0,
     diverged: false,
     workers,
+    createWorker: options.createWorker,
   });
 }
 
 /** What may change when a run resumes: how long it runs and how often it reports. */
 export type ResumeOptions = Pick<
   TrainOptions,
-  'steps' | 'epochs' | 'evalEvery' | 'sampleLength' | 'workers'
+  'steps' | 'epochs' | 'evalEvery' | 'sampleLength' | 'workers' | 'createWorker'
 >;
 
 /**
@@ -251,6 +252,7 @@ export function resumeTrainer(
       elapsedSeconds: t.elapsedSeconds,
       diverged: false,
       workers,
+      createWorker: overrides.createWorker,
     });
   } catch (error) {
     optimizer?.dispose();
@@ -282,6 +284,7 @@ interface TrainerState {
   diverged: boolean;
   /** Threads asked for, and the pool running them once a run has started (absent for 1). */
   workers: number | 'auto';
+  createWorker?: () => Worker;
   pool?: WorkerPool;
   threads?: number;
 }
@@ -447,7 +450,7 @@ async function startWorkers(s: TrainerState): Promise<void> {
   let n = s.workers === 'auto' ? autoWorkers(s.config, cores, s.model.config.vocabSize) : s.workers;
   n = Math.min(n, s.config.batchSize);
   if (n > 1 && (backend === 'cpu' || backend === 'wasm')) {
-    s.pool = await createWorkerPool(s.model, backend, n);
+    s.pool = await createWorkerPool(s.model, backend, n, s.createWorker);
   } else {
     n = 1;
   }

@@ -23,11 +23,13 @@ const nodeImport = (name: string): Promise<Record<string, unknown>> =>
 
 /**
  * Starts `train-worker.js` (this folder's worker entry). Node: a `worker_threads` Worker that
- * does not keep the process alive; browsers: a module Worker. When this module runs from
- * TypeScript sources (the test runner), the worker runs from the package's build output.
+ * does not keep the process alive; browsers: `create()` when given (a bundled app makes its
+ * Worker from `@rnnkit/trainer/train-worker`), else a module Worker on this package's file as
+ * served. When this module runs from TypeScript sources (the test runner), the worker runs
+ * from the package's build output.
  */
-export async function spawnTrainWorker(): Promise<WorkerHandle> {
-  if (isNode()) {
+export async function spawnTrainWorker(create?: () => Worker): Promise<WorkerHandle> {
+  if (isNode() && create === undefined) {
     const { Worker } = (await nodeImport('node:worker_threads')) as {
       Worker: new (url: URL) => NodeWorker;
     };
@@ -45,7 +47,10 @@ export async function spawnTrainWorker(): Promise<WorkerHandle> {
       terminate: () => void w.terminate(),
     };
   }
-  const w = new Worker(new URL('./train-worker.js', import.meta.url), { type: 'module' });
+  // A computed file name: bundlers would otherwise bundle the worker with their default
+  // (IIFE) worker format, which cannot hold its dynamic imports, and fail the app's build.
+  const file = ['./train-worker', 'js'].join('.');
+  const w = create?.() ?? new Worker(new URL(file, import.meta.url), { type: 'module' });
   return {
     hold: () => {},
     post: (m, transfer) => w.postMessage(m, transfer ?? []),

@@ -62,6 +62,7 @@ export async function createWorkerPool(
   model: CharLM,
   backend: BackendName,
   workers: number,
+  createWorker?: () => Worker,
 ): Promise<WorkerPool> {
   const layout = paramLayout(model);
   const handles: WorkerHandle[] = [];
@@ -74,7 +75,7 @@ export async function createWorkerPool(
     });
   try {
     for (let i = 1; i < workers; i++) {
-      const w = await spawnTrainWorker();
+      const w = await spawnTrainWorker(createWorker);
       const slot = handles.length;
       handles.push(w);
       w.onMessage((m) => {
