@@ -25,7 +25,10 @@ const { values: o } = parseArgs({
 await initBackend({ backend: o.backend });
 const chars = Array.from({ length: 65 }, (_, i) => String.fromCharCode(48 + i)).join('');
 let seed = 1;
-const rnd = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
+const rnd = () => {
+  seed = (seed * 1103515245 + 12345) >>> 0;
+  return seed / 2 ** 32;
+};
 const text =
   chars + Array.from({ length: 32 * 64 * 8 + 1 }, () => chars[Math.floor(rnd() * 65)]).join('');
 const runs = [
