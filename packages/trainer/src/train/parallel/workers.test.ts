@@ -3,7 +3,7 @@
 // run from the package's build output (`pnpm build` first, as `pnpm test` does).
 import { initBackend } from '@rnnkit/backend';
 import * as tf from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ConfigError,
   charLMParams,
@@ -143,6 +143,23 @@ describe('data-parallel training on cpu', () => {
     expect(() => createTrainer(TEXT, { ...TINY, workers: 0 })).toThrow(ConfigError);
     expect(() => createTrainer(TEXT, { ...TINY, workers: 1.5 })).toThrow(ConfigError);
   });
+});
+
+describe('data-parallel training on wasm', () => {
+  beforeAll(async () => {
+    await initBackend({ backend: 'wasm' });
+  });
+  afterAll(async () => {
+    await initBackend({ backend: 'cpu' });
+  });
+
+  it('starts wasm workers and matches one thread', async () => {
+    const options = { ...TINY, steps: 10, cell: 'gru' as const };
+    const one = await train({ ...options, workers: 1 });
+    const two = await train({ ...options, workers: 2 });
+    expect(two.workers).toBe(2);
+    expect(relativeDiff(one.weights, two.weights)).toBeLessThan(1e-5);
+  }, 60_000);
 });
 
 describe("workers: 'auto'", () => {
