@@ -1,11 +1,13 @@
 #!/usr/bin/env node
-// `pnpm bench`: rnnkit against tfjs-layers on every row of issue 3's table, on wasm and cpu.
+// `pnpm bench`: rnnkit against tfjs-layers and PyTorch on the standard configurations, on wasm and cpu.
 //   --json            one JSON line per measurement and per ratio
 //   --backend B       wasm, cpu or both (default both)
 //   --seconds S       timed seconds per implementation and configuration (default 3)
 //   --impl LIST       rnnkit,tfjs-layers,pytorch (default all; rnnkit always runs)
 //   --config LIST     e.g. train-lstm-h128,sample (default every row; a prefix picks several)
 //   --torch-threads L PyTorch's threads for training rows (default 2,1; sampling uses 1)
+//   --workers 2[,4]   extra rnnkit training rows with that many worker threads (data parallel)
+//   --simd-ab         an extra rnnkit training row on wasm with rnnkit's SIMD kernels off
 import { parseArgs } from 'node:util';
 import { BenchArgError, parseImpls, parseThreads, selectConfigs } from './bench-selection.js';
 import { type BenchOptions, runBench } from './run-bench.js';
@@ -18,6 +20,8 @@ const { values } = parseArgs({
     impl: { type: 'string' },
     config: { type: 'string' },
     'torch-threads': { type: 'string' },
+    workers: { type: 'string' },
+    'simd-ab': { type: 'boolean' },
   },
 });
 const backend = values.backend ?? 'both';
@@ -42,4 +46,6 @@ await runBench({
   backends: backend === 'both' ? ['wasm', 'cpu'] : [backend as 'wasm' | 'cpu'],
   json: values.json,
   seconds: values.seconds == null ? undefined : Number(values.seconds),
+  workers: values.workers?.split(',').map(Number),
+  simdAb: values['simd-ab'],
 });

@@ -12,8 +12,8 @@ export interface Measurement {
   peakTensorMb: number;
 }
 
-/** A step to time: returns the characters it processed. */
-export type Step = () => number;
+/** A step to time: returns the characters it processed (a promise for a worker-pool step). */
+export type Step = () => number | Promise<number>;
 
 /**
  * An implementation in another process (PyTorch): it runs a whole turn there and reports its
@@ -53,16 +53,18 @@ export async function measureInterleaved(
 ): Promise<Measurement[]> {
   const slow: boolean[] = [];
   for (const step of steps) {
-    if (isExternal(step)) await step.warmup();
-    slow.push(!isExternal(step) && timed(step).ms > SLOW_MS);
+    if (isExternal(step)) {
+      await step.warmup();
+      slow.push(false);
+    } else slow.push((await timed(step)).ms > SLOW_MS);
   }
   const tensorsAfterWarmup = tf.memory().numTensors;
   const tallies: Tally[] = steps.map(() => ({ chars: 0, ms: 0, rss: 0, peakTensorMb: 0 }));
   const profiled = async (i: number, count: boolean) => {
     const start = performance.now();
     let chars = 0;
-    const info = await tf.profile(() => {
-      chars = (steps[i] as Step)();
+    const info = await tf.profile(async () => {
+      chars = await (steps[i] as Step)();
     });
     const t = tallies[i] as Tally;
     t.peakTensorMb = Number.isFinite(info.peakBytes)
@@ -93,7 +95,7 @@ export async function measureInterleaved(
       }
       const turnStart = performance.now();
       do {
-        const r = timed(step);
+        const r = await timed(step);
         t.chars += r.chars;
         t.ms += r.ms;
         t.rss = Math.max(t.rss, process.memoryUsage().rss);
@@ -114,8 +116,8 @@ export async function measureInterleaved(
   }));
 }
 
-function timed(step: Step): { chars: number; ms: number } {
+async function timed(step: Step): Promise<{ chars: number; ms: number }> {
   const start = performance.now();
-  const chars = step();
+  const chars = await step();
   return { chars, ms: performance.now() - start };
 }

@@ -18,6 +18,8 @@ export interface Row {
   linearity?: { throughput: number; memory: number; length: number } | undefined;
   /** PyTorch per thread count, timed in the same rounds; undefined when it did not run. */
   pytorch?: TorchResult[] | undefined;
+  /** rnnkit timed in the same rounds with other worker counts, or with its SIMD kernels off. */
+  rnnkitVariants?: { workers: number; simd: boolean; charsPerSec: number }[];
 }
 
 const flat = (m: Measurement) =>
@@ -65,6 +67,15 @@ export function formatTable(rows: readonly Row[]): string {
       '- ratio: rnnkit/tfjs-layers. PyTorch (a separate process, timed by itself in the same ' +
         'rounds): chars/s per intra-op thread count (@2t = 2 threads), and rnnkit/PyTorch.',
     );
+  }
+  for (const r of rows) {
+    for (const v of r.rnnkitVariants ?? []) {
+      const ratio = Math.round((v.charsPerSec / r.rnnkit.charsPerSec) * 100) / 100;
+      notes.push(
+        `- rnnkit ${r.backend} ${describeConfig(r.config)} ${v.simd ? `in the trainer loop with ${v.workers} worker${v.workers > 1 ? 's' : ''}` : 'with its SIMD kernels off'}: ` +
+          `${v.charsPerSec.toLocaleString('en-US')} chars/s (${ratio}× the row, same rounds)`,
+      );
+    }
   }
   notes.push(
     '- peak tensor MB: tensors held at the peak of one profiled step (tf.profile); peak RSS is ' +

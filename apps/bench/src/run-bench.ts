@@ -6,7 +6,7 @@ import { layersRunner } from './layers-runner.js';
 import { loadTfjsLayers } from './load-tfjs-layers.js';
 import { type Measurement, measureInterleaved } from './measure.js';
 import { formatTable, NOT_SELECTED, type Row } from './report.js';
-import { rnnkitRunner } from './rnnkit-runner.js';
+import { rnnkitNoSimdRunner, rnnkitRunner, rnnkitWorkersRunner } from './rnnkit-runner.js';
 import { startTorch, type TorchStart } from './start-torch.js';
 import { type TorchResult, torchBanner, torchJsonLines, torchResult } from './torch-report.js';
 import { type TorchParticipant, torchParticipant, torchThreads } from './torch-runner.js';
@@ -23,6 +23,10 @@ export interface BenchOptions {
   impls?: readonly Impl[];
   /** PyTorch's intra-op thread counts for training rows (default [2, 1]); sampling uses 1. */
   torchThreads?: readonly number[];
+  /** Extra rnnkit training rows with this many worker threads each (data parallel). */
+  workers?: readonly number[];
+  /** An extra rnnkit training row with its SIMD kernels off (same process, interleaved). */
+  simdAb?: boolean;
   out?: (text: string) => void;
 }
 
@@ -72,10 +76,15 @@ async function benchRows(
       // Long sequences are timed against rnnkit at T = 64, interleaved: the linearity check.
       const reference =
         suite === 'train' && config.seqLength > 64 ? { ...config, seqLength: 64 } : undefined;
+      const extra = suite === 'train' && config.seqLength === 64;
+      const workerCounts = extra ? (options.workers ?? []).filter((n) => n >= 1) : [];
+      const noSimd = extra && options.simdAb === true && backend === 'wasm';
       const makers = [
         () => rnnkitRunner(config),
         ...(tfl && !skipped ? [() => layersRunner(tfl, config)] : []),
         ...(reference ? [() => rnnkitRunner(reference)] : []),
+        ...workerCounts.map((n) => () => rnnkitWorkersRunner(config, n)),
+        ...(noSimd ? [() => rnnkitNoSimdRunner(config)] : []),
       ];
       const runners = makers.map((make) => make());
       const threads = torch ? torchThreads(config, options.torchThreads ?? [2, 1]) : [];
@@ -96,13 +105,40 @@ async function benchRows(
       }
       const rnnkit = measured[0] as Measurement;
       const layers = tfl && !skipped ? measured[1] : undefined;
-      const short = reference ? measured[runners.length - 1] : undefined;
+      const short = reference ? measured[tfl && !skipped ? 2 : 1] : undefined;
+      const firstExtra = 1 + (tfl && !skipped ? 1 : 0) + (reference ? 1 : 0);
+      const variants = [
+        ...workerCounts.map((workers, i) => ({
+          workers,
+          simd: true,
+          m: measured[firstExtra + i] as Measurement,
+        })),
+        ...(noSimd
+          ? [
+              {
+                workers: 1,
+                simd: false,
+                m: measured[firstExtra + workerCounts.length] as Measurement,
+              },
+            ]
+          : []),
+      ];
       const pytorch: TorchResult[] | undefined = torch
         ? threads.map((n, i) =>
             torchResult(rnnkit, measured[runners.length + i] as Measurement, n, torch.hello.blas),
           )
         : undefined;
       emit(out, options.json, { suite, impl: 'rnnkit', ...base, workers: 1, ...rnnkit });
+      for (const v of variants) {
+        emit(out, options.json, {
+          suite,
+          impl: 'rnnkit',
+          workers: v.workers,
+          ...(v.simd ? {} : { simd: false }),
+          ...base,
+          ...v.m,
+        });
+      }
       if (layers) emit(out, options.json, { suite, impl: 'tfjs-layers', ...base, ...layers });
       const ratio = layers ? round1(rnnkit.charsPerSec / layers.charsPerSec) : null;
       const linearity = short && {
@@ -118,7 +154,22 @@ async function benchRows(
       } else {
         out(`  ${backend} ${describeConfig(config)}: done\n`);
       }
-      rows.push({ backend, config, rnnkit, layers, ratio, skipped, linearity, pytorch });
+      const rnnkitVariants = variants.map((v) => ({
+        workers: v.workers,
+        simd: v.simd,
+        charsPerSec: v.m.charsPerSec,
+      }));
+      rows.push({
+        backend,
+        config,
+        rnnkit,
+        layers,
+        ratio,
+        skipped,
+        linearity,
+        pytorch,
+        rnnkitVariants,
+      });
     }
   }
   if (!options.json) out(formatTable(rows));

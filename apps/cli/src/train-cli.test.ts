@@ -106,6 +106,23 @@ describe('rnnkit train, sample and eval under plain Node', { timeout: 60_000 }, 
     expect([...losses(first.out), ...losses(second.out)]).toEqual(losses(whole.out));
   });
 
+  it('trains with --workers 2 and resumes with --workers 1, as one thread would', async () => {
+    const common = ['text.txt', ...TINY, '--eval-every', '4', '--json', '--log-every', '1'];
+    const [whole, first] = await Promise.all([
+      rnnkit(dir, 'train', ...common, '--steps', '8', '--checkpoint-dir', 'one-thread'),
+      rnnkit(dir, 'train', ...common, '--steps', '4', '--workers', '2', '--checkpoint-dir', 'two'),
+    ]);
+    const resume = ['--resume', 'two', '--steps', '8', '--json', '--log-every', '1'];
+    const second = await rnnkit(dir, 'train', 'text.txt', ...resume, '--workers', '1');
+    expect([whole.code, first.code, second.code]).toEqual([0, 0, 0]);
+    const losses = (out: string) =>
+      json(out).flatMap((l) => (l.type === 'progress' ? [l.loss as number] : []));
+    const split = [...losses(first.out), ...losses(second.out)];
+    const ref = losses(whole.out);
+    expect(split).toHaveLength(ref.length);
+    for (const [i, loss] of split.entries()) expect(loss).toBeCloseTo(ref[i] as number, 4);
+  });
+
   it('writes a checkpoint on Ctrl-C (SIGINT), exits with 130, and the run resumes', async () => {
     const child = spawn(
       process.execPath,

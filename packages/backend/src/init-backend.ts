@@ -1,3 +1,4 @@
+import { initSimd } from '@rnnkit/core/simd';
 import {
   env,
   findBackend,
@@ -112,5 +113,8 @@ async function activate(name: BackendName, options: BackendOptions): Promise<voi
   }
   if (name === 'wasm') {
     wasmThreads = (await import('@tensorflow/tfjs-backend-wasm')).getThreadsCount();
+    // rnnkit's SIMD cell kernels: compiled here, asynchronously, because a browser's main
+    // thread refuses to compile a module this size synchronously on first use.
+    await initSimd();
   }
 }

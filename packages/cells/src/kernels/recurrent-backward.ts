@@ -5,6 +5,7 @@ import { gateCount } from '../cell/cell-type.js';
 import { fusedCell } from '../cell/registry.js';
 import { type Buf, copy, kernelMemory } from './memory.js';
 import type { RecurrentKernelAttrs } from './recurrent-contract.js';
+import { simdFor } from './simd.js';
 
 /**
  * Backprop through time of one layer in one kernel: per step (last to first) one fused pass
@@ -56,15 +57,47 @@ export function recurrentBackwardKernel(backendName: string): KernelFunc {
     const [dcLastV, csV, onV, dcV, rowsV] = [dcLast, cPrev, on, dc0, dGhRows].map(v);
     const sumX = new Float64Array(GH);
     const sumH = gru ? new Float64Array(GH) : sumX;
+    // SIMD on wasm (see recurrent-forward.ts): the bias sums accumulate in float64 in a zeroed
+    // temporary on the heap, 8-byte aligned (offsets in floats rounded up to even). The SIMD
+    // kernels hold the default activations only: Keras options keep the JS steps.
+    const k = special ? undefined : simdFor(backendName, backend);
+    const sums = k ? mem.temp([2 * GH + 2 + (gru ? 2 * GH + 2 : 0)]) : undefined;
     mem.sync();
-    const at = (buf: Buf, rowOff: number): Buf => ({
-      arr: buf.arr,
-      off: buf.off + rowOff,
-    });
+    let sumXO = 0;
+    let sumHO = 0;
+    if (k && sums) {
+      const s = mem.view(sums);
+      s.arr.fill(0, s.off, s.off + 2 * GH + 2 + (gru ? 2 * GH + 2 : 0));
+      sumXO = (s.off + 1) & ~1;
+      sumHO = gru ? sumXO + 2 * GH : 0;
+    }
+    const at = (buf: Buf, rowOff: number): Buf => ({ arr: buf.arr, off: buf.off + rowOff });
     // dh0/dc0 double as the running d/d(state) buffers.
     copy(dhLastV as Buf, dhV as Buf, B * H);
     if (dcV) copy(dcLastV as Buf, dcV, B * H);
     for (let t = T - 1; t >= 0; t--) {
+      if (k) {
+        const [dhO, dOutO, cacheO, onO, dGxO] = [
+          (dhV as Buf).off,
+          (dOutV as Buf).off + t * B * H,
+          (cacheV as Buf).off + t * B * fused.cacheWidth * H,
+          onV ? onV.off + t * B : 0,
+          (dGxV as Buf).off + t * B * GH,
+        ];
+        const dGhO = mm.scratchA.off;
+        if (cell === 'lstm') {
+          const cO = (csV as Buf).off + t * B * H;
+          k.lstmBackward(B, H, dhO, (dcV as Buf).off, dOutO, cacheO, cO, onO, dGxO, dGhO, sumXO);
+        } else if (gru) {
+          const [hO, rowsO] = [(hsV as Buf).off + t * B * H, (rowsV as Buf).off + t * B * GH];
+          k.gruBackward(B, H, dhO, dOutO, cacheO, hO, onO, dGxO, dGhO, rowsO, sumXO, sumHO);
+        } else {
+          k.rnnBackward(B, H, dhO, dOutO, cacheO, onO, dGxO, dGhO, sumXO);
+        }
+        const res = mm.run(); // [B, H] = dG_h W_hh
+        k.addF32(dhO, res.off, B * H);
+        continue;
+      }
       const io = {
         batch: B,
         hidden: H,
@@ -90,6 +123,11 @@ export function recurrentBackwardKernel(backendName: string): KernelFunc {
       for (let i = 0; i < B * H; i++) {
         dh.arr[dh.off + i] = (dh.arr[dh.off + i] as number) + (res.arr[res.off + i] as number);
       }
+    }
+    if (k && sums) {
+      const heap = new Float64Array(k.memory.buffer);
+      sumX.set(heap.subarray(sumXO / 2, sumXO / 2 + GH));
+      if (gru) sumH.set(heap.subarray(sumHO / 2, sumHO / 2 + GH));
     }
     const [bIh, bHh] = [mem.view(dBiasIh), mem.view(dBiasHh)];
     bIh.arr.set(sumX, bIh.off);

@@ -5,6 +5,7 @@ import { gateCount } from '../cell/cell-type.js';
 import { fusedCell } from '../cell/registry.js';
 import { type Buf, copy, kernelMemory } from './memory.js';
 import type { RecurrentKernelAttrs } from './recurrent-contract.js';
+import { simdFor } from './simd.js';
 
 /**
  * One layer over a whole time-major sequence in one kernel: per step one plain matMul
@@ -58,9 +59,34 @@ export function recurrentForwardKernel(backendName: string): KernelFunc {
     const state = (prev: Buf, last: Buf, t: number) => (t < T ? at(prev, t * B * H) : last);
     copy(h0V as Buf, hPrevV as Buf, B * H);
     if (cPrevV) copy(c0V as Buf, cPrevV, B * H);
+    // On wasm the cell arithmetic runs as SIMD in place on tfjs's heap (offsets in floats stay
+    // valid when the heap grows); undefined without SIMD, and always on cpu: the JS pass. The
+    // SIMD kernels hold the default activations only: Keras options keep the JS steps.
+    const k = special ? undefined : simdFor(backendName, backend);
+    const KH = fused.cacheWidth * H;
     for (let t = 0; t < T; t++) {
       copy(at(hPrevV as Buf, t * B * H), mm.scratchA, B * H);
       const res = mm.run(); // may move the heap: build this step's views after it
+      if (k) {
+        const [xpO, hO, outO, cacheO] = [
+          (xpV as Buf).off + t * B * GH,
+          (hPrevV as Buf).off + t * B * H,
+          (outsV as Buf).off + t * B * H,
+          (cacheV as Buf).off + t * B * KH,
+        ];
+        const hNextO = state(hPrevV as Buf, hLastV as Buf, t + 1).off;
+        const onO = onV ? onV.off + t * B : 0;
+        if (cell === 'lstm') {
+          const cO = (cPrevV as Buf).off + t * B * H;
+          const cNextO = state(cPrevV as Buf, cLastV as Buf, t + 1).off;
+          k.lstmForward(B, H, res.off, xpO, hO, cO, hNextO, cNextO, outO, cacheO, onO);
+        } else if (cell === 'gru') {
+          k.gruForward(B, H, res.off, xpO, (biasV as Buf).off, hO, hNextO, outO, cacheO, onO);
+        } else {
+          k.rnnForward(B, H, res.off, xpO, hO, hNextO, outO, cacheO, onO);
+        }
+        continue;
+      }
       const io = {
         batch: B,
         hidden: H,

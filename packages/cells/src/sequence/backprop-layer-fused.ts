@@ -27,6 +27,7 @@ export function backpropLayerFused(
   on: tf.Tensor1D | undefined, // [T*B]
   chunkRows = CHUNK_ROWS,
   keras: Partial<RecurrentKernelAttrs> = {}, // activations, carry: empty on the default path
+  inputGradient = true,
 ): LayerGrads {
   const [batch, hidden] = dhLast.shape;
   const time = dOut.shape[0] / batch;
@@ -72,7 +73,7 @@ export function backpropLayerFused(
     return fastTranspose(sum as tf.Tensor2D);
   };
   return {
-    dx: plainMatMul(dGx, tape.weightIh), // [T*B, I]
+    dx: inputGradient ? plainMatMul(dGx, tape.weightIh) : undefined, // [T*B, I]
     dh0,
     dc0,
     dWeightIh: weightGrad(dGx, tape.x), // [G*H, I]

@@ -72,7 +72,7 @@ export function backpropLayer(
   const dGhT = dGh === dGx ? dGxT : tf.transpose(dGh);
   const dBiasIh = tf.sum(dGx, 0) as tf.Tensor1D;
   return {
-    dx: tf.matMul(dGx, tape.weightIh), // [T*B, I]
+    dx: tf.matMul(dGx, tape.weightIh) as tf.Tensor2D, // [T*B, I]
     dh0: dh,
     dc0: dc,
     dWeightIh: tf.matMul(dGxT, tape.x), // [G*H, I]

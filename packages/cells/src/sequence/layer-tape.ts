@@ -29,7 +29,8 @@ export interface LayerTape {
 
 /** Gradients of one layer: its input, its initial state and its four parameters. */
 export interface LayerGrads {
-  dx: tf.Tensor2D; // [T*B, I], time-major
+  /** [T*B, I], time-major; undefined when the caller said the input needs no gradient. */
+  dx: tf.Tensor2D | undefined;
   dh0: tf.Tensor2D; // [B, H]
   dc0?: tf.Tensor2D; // [B, H], LSTM only
   dWeightIh: tf.Tensor2D; // [G*H, I]

@@ -30,6 +30,12 @@ export interface RunOptions {
    * order, as Keras returns them. The mask is reversed with the input.
    */
   goBackwards?: boolean;
+  /**
+   * `false` when nothing asks for the gradient with respect to `x` (it is data, such as one-hot
+   * characters made for this call): the first layer then skips computing it (a
+   * `[T*B, G*H]·[G*H, I]` matMul) and reports zeros. Default true.
+   */
+  inputGradient?: boolean;
 }
 
 export interface RunResult {
@@ -94,6 +100,7 @@ export function runRecurrent(rec: Recurrent, x: tf.Tensor3D, options: RunOptions
       rec,
       lengths,
       keras,
+      options.inputGradient ?? true,
     )(...inputs, ...Object.values(recurrentParams(rec)));
     const outputs = takeRows(packed, 0, time, [1, 0, 2]); // [B, T, H]
     const h = takeRows(packed, time, numLayers); // [L, B, H]

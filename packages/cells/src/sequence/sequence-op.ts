@@ -31,6 +31,7 @@ export function sequenceOp(
   rec: Recurrent,
   lengths: Int32Array | undefined,
   keras: KerasRun = {},
+  inputGradient = true,
 ): (...inputs: tf.Tensor[]) => tf.Tensor3D {
   const { cell, numLayers, activation, recurrentActivation } = rec.config;
   const attrs = kerasAttrs(
@@ -117,13 +118,15 @@ export function sequenceOp(
                 backOn,
                 undefined,
                 attrs,
+                l > 0 || inputGradient,
               )
             : backpropLayer(math, tape, tf.unstack(dOut) as tf.Tensor2D[], dhl, dcN[l], backMask);
           grads[l] = g;
-          dOut = tf.reshape(g.dx, [time, batch, tape.x.shape[1]]); // [T, B, I_l]
+          if (g.dx) dOut = tf.reshape(g.dx, [time, batch, tape.x.shape[1]]); // [T, B, I_l]
         }
+        const dx = (grads[0] as LayerGrads).dx;
         return [
-          fastTranspose(dOut, [1, 0, 2]), // [B, T, I]
+          dx ? fastTranspose(dOut, [1, 0, 2]) : tf.zeros((x as tf.Tensor3D).shape), // [B, T, I]
           tf.stack(grads.map((g) => g.dh0)), // [L, B, H]
           ...(lstm ? [tf.stack(grads.map((g) => g.dc0 as tf.Tensor2D))] : []),
           ...grads.flatMap((g) => [g.dWeightIh, g.dWeightHh, g.dBiasIh, g.dBiasHh]),

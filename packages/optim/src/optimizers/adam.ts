@@ -5,6 +5,7 @@ import {
   registerKernelOnce,
   tensorMemory,
 } from '@rnnkit/core/kernels';
+import { simdKernels, wasmBackendMemory } from '@rnnkit/core/simd';
 import * as tf from '@tensorflow/tfjs-core';
 import { booleanOption, checkKnownKeys, numberOption } from '../checks.js';
 import type { Optimizer } from './optimizer.js';
@@ -138,6 +139,27 @@ function adamKernel(backendName: KernelBackend): tf.KernelFunc {
     const [P, G, M, V, P1, M1, V1] = [p, g, m, v, ...outs].map((t) =>
       view(t as tf.TensorInfo),
     ) as Buf[] as [Buf, Buf, Buf, Buf, Buf, Buf, Buf];
+    // On wasm, rnnkit's SIMD Adam in place on tfjs's heap (bit-identical: float64 lanes).
+    const memory = backendName === 'wasm' ? wasmBackendMemory(backend) : undefined;
+    const k = memory && simdKernels(memory);
+    if (k) {
+      k.adamStep(
+        P.off,
+        G.off,
+        M.off,
+        V.off,
+        P1.off,
+        M1.off,
+        V1.off,
+        n,
+        a,
+        s,
+        beta1,
+        beta2,
+        epsilon,
+      );
+      return outs;
+    }
     const [k1, k2] = [1 - beta1, 1 - beta2];
     for (let i = 0; i < n; i++) {
       const gi = G.arr[G.off + i] as number;

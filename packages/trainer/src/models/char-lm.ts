@@ -116,7 +116,9 @@ export function charLMLogits(
     const x = model.embedding
       ? embed(model.embedding, ids) // [B, T, E]
       : oneHot(ids, model.config.vocabSize); // [B, T, V]
-    const { outputs, state } = runRecurrent(model.rnn, x, { initialState }); // [B, T, H]
+    // One-hot input is data made here: the first layer need not compute its gradient.
+    const inputGradient = model.embedding !== undefined;
+    const { outputs, state } = runRecurrent(model.rnn, x, { initialState, inputGradient }); // [B, T, H]
     const logits = applyLinear(model.fc, outputs) as tf.Tensor3D; // [B, T, V]
     return { logits, state };
   });

@@ -47,6 +47,19 @@ export interface TrainOptions {
   sampleLength?: number;
   /** Stop when a step's loss exceeds this multiple of the first step's loss; default 3. */
   explodeFactor?: number;
+  /**
+   * Threads that share each batch's streams (data parallelism: `worker_threads` in Node, Web
+   * Workers in browsers, gradients summed in a fixed order, one update). `'auto'` picks by the
+   * model's size, never more than the cores. Default 1. Not part of the run's configuration:
+   * results match a one-worker run to float rounding, and checkpoints resume with any count.
+   */
+  workers?: number | 'auto';
+  /**
+   * Browsers: makes one training worker, for bundled apps, e.g. with Vite (`worker.format:
+   * 'es'`): `() => new Worker(new URL('@rnnkit/trainer/train-worker', import.meta.url), {
+   * type: 'module' })`. Default: a module Worker on the package's own file.
+   */
+  createWorker?: () => Worker;
 }
 
 /** The resolved options of a run, as its checkpoints store them. */
@@ -112,6 +125,17 @@ export function resolveTrainConfig(o: TrainOptions, windowsPerEpoch: number): Tr
 }
 
 type Ok = (x: number) => boolean;
+
+/** Checks the `workers` option: a positive integer or `'auto'`. */
+export function checkWorkers(workers: number | 'auto' | undefined): number | 'auto' {
+  if (workers === undefined || workers === 'auto') return workers ?? 1;
+  return check(
+    'workers',
+    workers,
+    (x) => Number.isInteger(x) && x >= 1,
+    "an integer >= 1 or 'auto'",
+  );
+}
 
 function check(name: string, value: number, ok: Ok, what: string): number {
   if (typeof value !== 'number' || !ok(value)) {

@@ -21,7 +21,15 @@ import { createSampler } from '../generate/sampler.js';
 import { type CharLM, charLMParams, createCharLM, disposeCharLM } from '../models/char-lm.js';
 import { dropoutTrainStep } from './dropout-train-step.js';
 import { evaluateStreams } from './evaluate-text.js';
-import { resolveTrainConfig, type TrainConfig, type TrainOptions } from './train-config.js';
+import { autoWorkers } from './parallel/auto-workers.js';
+import { coreCount } from './parallel/worker-endpoint.js';
+import { createWorkerPool, type WorkerPool } from './parallel/worker-pool.js';
+import {
+  checkWorkers,
+  resolveTrainConfig,
+  type TrainConfig,
+  type TrainOptions,
+} from './train-config.js';
 import { trainStep } from './train-step.js';
 import { yieldToEventLoop } from './yield-to-event-loop.js';
 
@@ -84,6 +92,8 @@ export interface Trainer {
   readonly config: TrainConfig;
   /** Updates done so far. */
   readonly step: number;
+  /** Threads training (1 + workers started); `workers: 'auto'` is resolved when a run starts. */
+  readonly workers: number;
   /** Batches per pass over the training text. */
   readonly windowsPerEpoch: number;
   /** Characters predicted in training (per epoch) and in validation. */
@@ -123,6 +133,7 @@ const trainingRngSeed = (seed: number) => (seed + 0x9e3779b9) >>> 0;
  */
 export function createTrainer(text: string, options: TrainOptions = {}): Trainer {
   const checked = resolveTrainConfig(options, 1);
+  const workers = checkWorkers(options.workers);
   if (checked.dropout > 0 && checked.numLayers < 2) {
     throw new ConfigError(
       `dropout acts between stacked layers, and there is 1 layer: set numLayers >= 2, or dropout 0.`,
@@ -157,11 +168,16 @@ export function createTrainer(text: string, options: TrainOptions = {}): Trainer
     history: [],
     elapsedSeconds: 0,
     diverged: false,
+    workers,
+    createWorker: options.createWorker,
   });
 }
 
 /** What may change when a run resumes: how long it runs and how often it reports. */
-export type ResumeOptions = Pick<TrainOptions, 'steps' | 'epochs' | 'evalEvery' | 'sampleLength'>;
+export type ResumeOptions = Pick<
+  TrainOptions,
+  'steps' | 'epochs' | 'evalEvery' | 'sampleLength' | 'workers' | 'createWorker'
+>;
 
 /**
  * Continues a run from a checkpoint: weights, optimizer moments and step, learning-rate
@@ -186,6 +202,7 @@ export function resumeTrainer(
       'This checkpoint holds a model but no training state, so it cannot be resumed: start a new run, or sample from it.',
     );
   }
+  const workers = checkWorkers(overrides.workers);
   const { model, tokenizer } = loadCharLM(checkpoint);
   let optimizer: Optimizer | undefined;
   try {
@@ -234,6 +251,8 @@ export function resumeTrainer(
       history: t.history.map((e) => ({ ...e })),
       elapsedSeconds: t.elapsedSeconds,
       diverged: false,
+      workers,
+      createWorker: overrides.createWorker,
     });
   } catch (error) {
     optimizer?.dispose();
@@ -263,6 +282,11 @@ interface TrainerState {
   elapsedSeconds: number;
   /** Set when the loss diverged: the weights are damaged and must not be saved. */
   diverged: boolean;
+  /** Threads asked for, and the pool running them once a run has started (absent for 1). */
+  workers: number | 'auto';
+  createWorker?: () => Worker;
+  pool?: WorkerPool;
+  threads?: number;
 }
 
 /** Replaces the carried state, freeing the old one. */
@@ -274,6 +298,8 @@ function setCarried(s: TrainerState, next: RecurrentState | undefined): void {
 /** Frees the model, optimizer and carried state of a run. */
 function disposeTrainerState(s: TrainerState): void {
   setCarried(s, undefined);
+  s.pool?.dispose();
+  s.pool = undefined;
   s.optimizer.dispose();
   tf.dispose(Object.values(charLMParams(s.model)));
 }
@@ -290,6 +316,9 @@ function trainerFromState(s: TrainerState): Trainer {
     },
     get step() {
       return s.step;
+    },
+    get workers() {
+      return s.threads ?? (s.workers === 'auto' ? 1 : s.workers);
     },
     windowsPerEpoch: train.windows,
     trainChars: train.windows * train.streams * train.seqLength,
@@ -331,6 +360,7 @@ async function* trainLoop(s: TrainerState, signal?: AbortSignal): AsyncGenerator
   const { streams: B, seqLength: T, windows } = train;
   let sessionSeconds = 0;
   let sessionSteps = 0;
+  await startWorkers(s);
   while (s.step < s.config.steps) {
     if (signal?.aborted) {
       yield { type: 'end', reason: 'aborted', step: s.step };
@@ -342,27 +372,15 @@ async function* trainLoop(s: TrainerState, signal?: AbortSignal): AsyncGenerator
     s.optimizer.learningRate = learningRate;
     const start = performance.now();
     const { x, y } = windowAt(train, k);
-    const xs = tf.tensor2d(x, [B, T], 'int32');
-    const ys = tf.tensor2d(y, [B, T], 'int32');
-    const options = { clipNorm: s.config.clipNorm ?? undefined, initialState: s.carried };
-    let r: ReturnType<typeof trainStep>;
-    try {
-      r =
-        s.config.dropout > 0
-          ? dropoutTrainStep(s.model, s.optimizer, xs, ys, {
-              ...options,
-              dropout: s.config.dropout,
-              random: s.rng,
-            })
-          : trainStep(s.model, s.optimizer, xs, ys, options);
-    } finally {
-      tf.dispose([xs, ys]);
-    }
-    // One scalar read per step: cpu and wasm run synchronously, so this costs no pipelining,
-    // and the health guard needs every loss.
-    const loss = r.loss.dataSync()[0] as number;
-    const gradNorm = r.gradNorm.dataSync()[0] as number;
-    tf.dispose([r.loss, r.gradNorm]);
+    const clipNorm = s.config.clipNorm ?? undefined;
+    const r = s.pool
+      ? await s.pool.step(s.model, s.optimizer, x, y, B, T, {
+          clipNorm,
+          initialState: s.carried,
+          dropout: s.config.dropout > 0 ? { rate: s.config.dropout, random: s.rng } : undefined,
+        })
+      : oneThreadStep(s, x, y, B, T);
+    const { loss, gradNorm } = r;
     setCarried(s, r.state);
     const seconds = (performance.now() - start) / 1000;
     sessionSeconds += seconds;
@@ -396,6 +414,47 @@ async function* trainLoop(s: TrainerState, signal?: AbortSignal): AsyncGenerator
     await yieldToEventLoop();
   }
   yield { type: 'end', reason: 'completed', step: s.step };
+}
+
+/** One update on this thread alone. */
+function oneThreadStep(s: TrainerState, x: Int32Array, y: Int32Array, B: number, T: number) {
+  const xs = tf.tensor2d(x, [B, T], 'int32');
+  const ys = tf.tensor2d(y, [B, T], 'int32');
+  const options = { clipNorm: s.config.clipNorm ?? undefined, initialState: s.carried };
+  let r: ReturnType<typeof trainStep>;
+  try {
+    r =
+      s.config.dropout > 0
+        ? dropoutTrainStep(s.model, s.optimizer, xs, ys, {
+            ...options,
+            dropout: s.config.dropout,
+            random: s.rng,
+          })
+        : trainStep(s.model, s.optimizer, xs, ys, options);
+  } finally {
+    tf.dispose([xs, ys]);
+  }
+  // One scalar read per step: cpu and wasm run synchronously, so this costs no pipelining,
+  // and the health guard needs every loss.
+  const loss = r.loss.dataSync()[0] as number;
+  const gradNorm = r.gradNorm.dataSync()[0] as number;
+  tf.dispose([r.loss, r.gradNorm]);
+  return { loss, gradNorm, state: r.state };
+}
+
+/** Resolves `workers` and starts the pool on a run's first call (no pool for one thread). */
+async function startWorkers(s: TrainerState): Promise<void> {
+  if (s.threads !== undefined) return;
+  const backend = tf.getBackend();
+  const cores = await coreCount();
+  let n = s.workers === 'auto' ? autoWorkers(s.config, cores, s.model.config.vocabSize) : s.workers;
+  n = Math.min(n, s.config.batchSize);
+  if (n > 1 && (backend === 'cpu' || backend === 'wasm')) {
+    s.pool = await createWorkerPool(s.model, backend, n, s.createWorker);
+  } else {
+    n = 1;
+  }
+  s.threads = n;
 }
 
 function checkHealth(s: TrainerState, loss: number, gradNorm: number, step = s.step + 1): void {

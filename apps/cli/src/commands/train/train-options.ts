@@ -39,6 +39,7 @@ export const TRAIN_FLAGS = Object.fromEntries(
     'resume',
     'sample-length',
     'log-every',
+    'workers',
   ].map((name) => [name, { type: 'string' as const }]),
 );
 
@@ -69,7 +70,14 @@ export function trainOptions(v: Values): TrainOptions {
     }),
     seed: intOption('seed', v.seed, 0, 0, 2 ** 32 - 1),
     sampleLength: intOption('sample-length', v['sample-length'], 200, 0, 100_000),
+    workers: workersOption(v),
   };
+}
+
+/** `--workers N|auto`: threads sharing each batch (not fixed by a checkpoint). */
+function workersOption(v: Values): number | 'auto' | undefined {
+  if (v.workers === undefined || v.workers === 'auto') return v.workers;
+  return intOption('workers', v.workers, 1, 1, 256);
 }
 
 /** What a resumed run may change (length, reporting); the rest is fixed by the checkpoint. */
@@ -93,6 +101,7 @@ export function resumeOverrides(v: Values) {
       v['sample-length'] === undefined
         ? undefined
         : intOption('sample-length', v['sample-length'], 0, 0, 100_000),
+    workers: workersOption(v),
   };
 }
 

@@ -63,7 +63,15 @@ export async function train(args: string[], io: Io): Promise<number> {
           `The checkpoint has already done its ${trainer.config.steps} steps: give --steps with a larger number to train further.`,
         );
       }
-      return await runTraining(trainer, { io, mode, logEvery, root, file, backend });
+      return await runTraining(trainer, {
+        io,
+        mode,
+        logEvery,
+        root,
+        file,
+        backend,
+        workers: options.workers,
+      });
     } finally {
       trainer.dispose();
     }
@@ -77,6 +85,7 @@ interface RunContext {
   root: string;
   file: string;
   backend: string;
+  workers?: number | 'auto';
 }
 
 async function runTraining(trainer: Trainer, ctx: RunContext): Promise<number> {
@@ -87,7 +96,7 @@ async function runTraining(trainer: Trainer, ctx: RunContext): Promise<number> {
   progress.note(
     `${trainer.step > 0 ? `Resuming at step ${trainer.step}` : 'Training'}: ${c.cell} ${c.numLayers}x${c.hiddenSize} on '${ctx.file}' ` +
       `(${trainer.tokenizer.vocabSize} characters in the vocabulary; ${trainer.trainChars} to train on, ${trainer.valChars} to validate), ` +
-      `batch ${c.batchSize} x ${c.seqLength}, ${trainer.windowsPerEpoch} steps per epoch, ${c.steps} steps, backend ${ctx.backend}; checkpoints in ${ctx.root}.`,
+      `batch ${c.batchSize} x ${c.seqLength}, ${trainer.windowsPerEpoch} steps per epoch, ${c.steps} steps, backend ${ctx.backend}${ctx.workers === undefined || ctx.workers === 1 ? '' : `, workers ${ctx.workers}`}; checkpoints in ${ctx.root}.`,
   );
   const controller = new AbortController();
   let interrupts = 0;

@@ -1,0 +1,46 @@
+// A data-parallel training worker: holds a copy of the model, and for every step message
+// computes its streams' loss, gradients and final state with the weights it was sent.
+import { initBackend } from '@rnnkit/backend';
+import { type CharLM, createCharLM } from '../../models/char-lm.js';
+import type { InitMessage, StepMessage, WorkerReply } from './protocol.js';
+import { shareGradientsOf, writeParams } from './share-gradients.js';
+import { parentEndpoint } from './worker-endpoint.js';
+
+const port = await parentEndpoint();
+let model: CharLM | undefined;
+let queue: Promise<void> = Promise.resolve();
+
+port.onMessage((message) => {
+  // Messages are handled one at a time, in order (init is asynchronous).
+  queue = queue.then(() => handle(message as InitMessage | StepMessage));
+});
+
+async function handle(message: InitMessage | StepMessage): Promise<void> {
+  try {
+    if (message.type === 'init') {
+      await initBackend({ backend: message.backend });
+      model = createCharLM(message.model);
+      reply({ type: 'ready' });
+      return;
+    }
+    const m = model as CharLM;
+    writeParams(m, message.params);
+    const result = shareGradientsOf(m, message, message.grads);
+    const shared = isShared(message.grads);
+    reply(
+      { type: 'done', loss: result.loss, grads: result.grads, h: result.h, c: result.c },
+      shared ? [] : [result.grads.buffer as ArrayBuffer],
+    );
+  } catch (error) {
+    const e = error instanceof Error ? error : new Error(String(error));
+    reply({ type: 'error', message: e.message, stack: e.stack });
+  }
+}
+
+function reply(message: WorkerReply, transfer: Transferable[] = []): void {
+  port.post(message, transfer);
+}
+
+function isShared(a: Float32Array): boolean {
+  return typeof SharedArrayBuffer !== 'undefined' && a.buffer instanceof SharedArrayBuffer;
+}
