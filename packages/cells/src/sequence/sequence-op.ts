@@ -32,11 +32,12 @@ export function sequenceOp(
   lengths: Int32Array | undefined,
   keras: KerasRun = {},
 ): (...inputs: tf.Tensor[]) => tf.Tensor3D {
-  const { cell, numLayers, activation, recurrentActivation } = rec.config;
+  const { cell, numLayers, activation, recurrentActivation, resetAfter } = rec.config;
   const attrs = kerasAttrs(
     activation ?? 'tanh',
     recurrentActivation ?? 'sigmoid',
     keras.carry === true,
+    cell === 'gru' && resetAfter === false,
   );
   const special = Object.keys(attrs).length > 0 || keras.mask != null;
   // [T*B] 0/1 from lengths and/or a [B, T] mask (rebuilt for the backward pass: the mask is
