@@ -1,8 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
 // The slow suites, outside `pnpm test`: the PyTorch round trip (needs Debian's python3-torch)
-// the consumer test (packs every package and installs it from npm in a temp project) and the
-// API reference build.
+// the consumer test (packs every package and installs it from npm in a temp project), the
+// API reference build, and apps/web's browser tests (Debian's Chromium).
 // .ci/run adds this report to the main one in its summary line.
 export default defineConfig({
   test: {
@@ -23,6 +23,17 @@ export default defineConfig({
           include: ['consumer.itest.ts'],
           testTimeout: 600_000,
           hookTimeout: 600_000,
+        },
+      },
+      {
+        test: {
+          // The app in Debian's Chromium, against its production build (apps/web/e2e).
+          name: 'web',
+          root: 'apps/web',
+          include: ['e2e/**/*.itest.ts'],
+          testTimeout: 240_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
         },
       },
       {

@@ -3,6 +3,7 @@
 
 // data/: text in
 export { decodeText } from './data/decode-text.js';
+export { type SplitOptions, splitText, type TextSplit } from './data/split-text.js';
 export {
   CheckpointError,
   ConfigError,

@@ -13,7 +13,6 @@ import {
   bidirectionalParams,
   createBidirectional,
   disposeBidirectional,
-  type MergeMode,
 } from './bidirectional.js';
 import { runBidirectional } from './run-bidirectional.js';
 
