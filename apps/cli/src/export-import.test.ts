@@ -155,4 +155,29 @@ describe('rnnkit export and import under plain Node', { timeout: 60_000 }, () =>
     expect(usage.code).toBe(2);
     expect(usage.err).toMatch(/--format safetensors or --format tfjs-layers/);
   });
+
+  it('import --check loads any Keras model it can run and names the layer it cannot', async () => {
+    const ckpt = await checkpoint('keras-lstm', { cell: 'lstm', hiddenSize: 4 });
+    await rnnkit(dir, 'export', ckpt, '--format', 'tfjs-layers', '--out', 'keras');
+    const path = join(dir, 'keras', 'model.json');
+    const json = JSON.parse(readFileSync(path, 'utf8'));
+    const layers = json.modelTopology.config.layers;
+    // A classifier head: not a character model, but a Keras model rnnkit runs.
+    layers[1].config.activation = 'softmax';
+    layers[0].config.recurrent_activation = 'hard_sigmoid';
+    writeFileSync(path, JSON.stringify(json));
+    const asCheckpoint = await rnnkit(dir, 'import', 'keras/model.json', '--out', 'k');
+    expect(asCheckpoint.code).toBe(1);
+    expect(asCheckpoint.err).toMatch(/rnnkit can run: check it with 'rnnkit import .* --check'/);
+    const check = await rnnkit(dir, 'import', 'keras/model.json', '--check');
+    expect([check.code, check.err]).toEqual([0, '']);
+    expect(check.out).toMatch(/rnn_l0: LSTM 4 units \(tanh, hardSigmoid\), sequences/);
+    expect(check.out).toMatch(/fc: Dense \d+ units \(softmax\)/);
+    layers[1].class_name = 'Conv1D';
+    writeFileSync(path, JSON.stringify(json));
+    const refused = await rnnkit(dir, 'import', 'keras/model.json', '--check');
+    expect(refused.code).toBe(1);
+    expect(refused.err.trim().split('\n')).toHaveLength(1);
+    expect(refused.err).toMatch(/layer fc is a Conv1D; rnnkit imports SimpleRNN, LSTM, GRU/);
+  });
 });

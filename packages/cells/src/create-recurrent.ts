@@ -70,7 +70,14 @@ function checkConfig(config: RecurrentConfig): Required<RecurrentConfig> {
     numLayers = 1,
     activation = 'tanh',
     recurrentActivation = 'sigmoid',
+    resetAfter = true,
   } = config;
+  if (typeof resetAfter !== 'boolean' || (!resetAfter && cell !== 'gru')) {
+    throw new RecurrentOptionError(
+      `resetAfter: ${String(resetAfter)} applies to GRU only (Keras reset_after); ` +
+        `leave it out for ${String(cell)}, or pass true or false for a GRU.`,
+    );
+  }
   for (const [name, value] of [
     ['activation', activation],
     ['recurrentActivation', recurrentActivation],
@@ -101,5 +108,6 @@ function checkConfig(config: RecurrentConfig): Required<RecurrentConfig> {
     numLayers,
     activation,
     recurrentActivation,
+    resetAfter,
   };
 }

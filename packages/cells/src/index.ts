@@ -57,6 +57,7 @@ export {
 } from './sequence/run-bidirectional.js';
 export { type RunOptions, type RunResult, runRecurrent } from './sequence/run-recurrent.js';
 export { runVariational, type VariationalOptions } from './sequence/run-variational.js';
+export { createStateful, type StatefulRecurrent } from './sequence/stateful.js';
 export { stepRecurrent } from './sequence/step-recurrent.js';
 
 // weights/: named arrays, state dicts, Keras layout, safetensors

@@ -21,6 +21,13 @@ export interface RecurrentConfig {
    * (PyTorch, Keras 2.x TF2 and 3); tfjs-layers defaults to `'hardSigmoid'`.
    */
   recurrentActivation?: Activation;
+  /**
+   * GRU only: `true` (default) applies the reset gate after the recurrent matmul, as PyTorch
+   * and Keras TF2's `GRU(reset_after=True)`; `false` before it, as Keras' `reset_after=False`
+   * and tfjs-layers' GRU: `n = act(x W_in^T + b_in + b_hn + (r * h) W_hn^T)`, so `b_hn` acts
+   * like an input bias (Keras' one bias lands in `bias_ih`). cpu and wasm.
+   */
+  resetAfter?: boolean;
 }
 
 /**
@@ -37,8 +44,10 @@ export interface RecurrentLayer {
 /** A stack of recurrent layers: plain data, run with `runRecurrent` / `stepRecurrent`. */
 export interface Recurrent {
   /** Activations are optional here so that hand-built stacks of older code stay valid. */
-  readonly config: Required<Omit<RecurrentConfig, 'activation' | 'recurrentActivation'>> &
-    Pick<RecurrentConfig, 'activation' | 'recurrentActivation'>;
+  readonly config: Required<
+    Omit<RecurrentConfig, 'activation' | 'recurrentActivation' | 'resetAfter'>
+  > &
+    Pick<RecurrentConfig, 'activation' | 'recurrentActivation' | 'resetAfter'>;
   readonly layers: readonly RecurrentLayer[];
 }
 

@@ -15,6 +15,18 @@ export {
 // files/: whole models to and from checkpoints, safetensors (PyTorch) and tfjs-layers (Keras)
 export type { CheckpointData, HistoryEntry, TrainingState } from './files/checkpoint-data.js';
 export { deserializeCheckpoint, parseModelJson } from './files/deserialize-checkpoint.js';
+export {
+  disposeKerasModel,
+  type KerasModel,
+  loadKerasModel,
+  predictKerasModel,
+} from './files/keras-model.js';
+export {
+  type KerasLayerSpec,
+  type KerasModelSpec,
+  type KerasRecurrentSpec,
+  readKerasModel,
+} from './files/keras-model-spec.js';
 export type { LayersModelFiles } from './files/layers-model-export.js';
 export { charLMToLayersModel } from './files/layers-model-export.js';
 export { charLMFromLayersModel } from './files/layers-model-import.js';

@@ -3,6 +3,7 @@ import { activatedCell } from '../cell/activated.js';
 import { cellActivations, DEFAULT_ACTIVATIONS } from '../cell/activations.js';
 import { gateCount } from '../cell/cell-type.js';
 import { fusedCell } from '../cell/registry.js';
+import { resetBeforeBackward } from './gru-reset-before.js';
 import { type Buf, copy, kernelMemory } from './memory.js';
 import type { RecurrentKernelAttrs } from './recurrent-contract.js';
 import { simdFor } from './simd.js';
@@ -21,6 +22,10 @@ import { simdFor } from './simd.js';
  */
 export function recurrentBackwardKernel(backendName: string): KernelFunc {
   return ({ inputs, backend, attrs }) => {
+    // GRU reset-before: a kernel of its own (two matMuls per step); nothing below changes.
+    if ((attrs as { resetBefore?: boolean }).resetBefore) {
+      return resetBeforeBackward(backendName, { inputs, backend, attrs }) as TensorInfo[];
+    }
     const {
       cell,
       time: T,

@@ -21,6 +21,8 @@ export interface RecurrentKernelAttrs {
   recurrentActivation?: Activation;
   /** Masked steps output the previous state (Keras `maskedOutput: 'previous'`). */
   carry?: boolean;
+  /** GRU reset-before (Keras `reset_after=False`): runs `gru-reset-before.ts` instead. */
+  resetBefore?: boolean;
 }
 
 /**
@@ -31,8 +33,10 @@ export function kerasAttrs(
   activation: Activation,
   recurrentActivation: Activation,
   carry: boolean,
+  resetBefore = false,
 ): Partial<RecurrentKernelAttrs> {
   const out: Partial<RecurrentKernelAttrs> = {};
+  if (resetBefore) out.resetBefore = true;
   if (activation !== 'tanh') out.activation = activation;
   if (recurrentActivation !== 'sigmoid') out.recurrentActivation = recurrentActivation;
   if (carry) out.carry = true;

@@ -43,6 +43,7 @@ export function backpropLayerFused(
     inputs.cPrev = tape.cPrev;
   }
   if (on) inputs.on = on;
+  if (keras.resetBefore) inputs.weightHn = sliceRows(tape.weightHh, 2 * hidden, hidden);
   const attrs = { cell: cellType, time, batch, hidden, ...keras };
   ensureRecurrentKernels();
   const res = tf.engine().runKernel(BACKWARD_KERNEL, inputs, attrs) as tf.Tensor2D[];
@@ -72,12 +73,27 @@ export function backpropLayerFused(
     }
     return fastTranspose(sum as tf.Tensor2D);
   };
+  // GRU reset-before: W_hn multiplies r * h (cache slot 4), not h: dW_hn = dn^T (r h).
+  const col = (t: tf.Tensor2D, begin: number, size: number) =>
+    tf.slice(t, [0, begin], [-1, size]) as tf.Tensor2D;
+  const dWeightHh = keras.resetBefore
+    ? (tf.concat(
+        [
+          weightGrad(col(dGh, 0, 2 * hidden), tape.hPrev),
+          weightGrad(
+            col(dGh, 2 * hidden, hidden),
+            col(tape.cache[0] as tf.Tensor2D, 3 * hidden, hidden),
+          ),
+        ],
+        0,
+      ) as tf.Tensor2D)
+    : weightGrad(dGh, tape.hPrev);
   return {
     dx: inputGradient ? plainMatMul(dGx, tape.weightIh) : undefined, // [T*B, I]
     dh0,
     dc0,
     dWeightIh: weightGrad(dGx, tape.x), // [G*H, I]
-    dWeightHh: weightGrad(dGh, tape.hPrev), // [G*H, H]
+    dWeightHh, // [G*H, H]
     dBiasIh,
     dBiasHh,
   };

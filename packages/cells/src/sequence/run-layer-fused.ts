@@ -4,6 +4,7 @@ import type { CellMath } from '../cell/contract.js';
 import { plainMatMul } from '../kernels/matmul.js';
 import { FORWARD_KERNEL, type RecurrentKernelAttrs } from '../kernels/recurrent-contract.js';
 import { ensureRecurrentKernels } from '../kernels/recurrent-kernels.js';
+import { sliceRows } from '../kernels/rows.js';
 import { fastTranspose } from '../kernels/transpose.js';
 import type { LayerRun, LayerWeights } from './layer-tape.js';
 
@@ -31,6 +32,8 @@ export function runLayerFused(
   const inputs: tf.NamedTensorMap = { xp, h0, wHhT };
   if (c0) inputs.c0 = c0;
   if (cellType === 'gru') inputs.biasHh = w.biasHh;
+  // reset-before: the n block's recurrent weight on its own, for the per-step (r * h) W_hn^T.
+  if (keras.resetBefore) inputs.wHnT = fastTranspose(sliceRows(w.weightHh, 2 * hidden, hidden));
   if (on) inputs.on = on;
   const attrs = { cell: cellType, time, batch, hidden, ...keras };
   ensureRecurrentKernels();

@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { CellType } from '../cell/cell-type.js';
 import { createRecurrent } from '../create-recurrent.js';
-import { disposeRecurrent, recurrentParams } from '../recurrent.js';
+import { disposeRecurrent, type RecurrentConfig, recurrentParams } from '../recurrent.js';
 import { BACKENDS, randomTensor } from '../test-support/backends.js';
 import { runRecurrent } from './run-recurrent.js';
 
@@ -21,24 +21,80 @@ interface Case {
   cell: CellType;
   numLayers: number;
   seqLengths?: number[];
+  /** Keras options: activations, GRU reset form. */
+  keras?: Pick<RecurrentConfig, 'activation' | 'recurrentActivation' | 'resetAfter'>;
+  /** A [B, T] mask with holes, what masked steps output, goBackwards. */
+  mask?: number[][];
+  maskedOutput?: 'zero' | 'previous';
+  goBackwards?: boolean;
 }
-const CASES: Case[] = (['rnn', 'lstm', 'gru'] as const).flatMap((cell) => [
-  { cell, numLayers: 1 },
-  { cell, numLayers: 2 },
-  { cell, numLayers: 2, seqLengths: [4, 2, 0] },
-]);
+// A leading hole, a gap, an all-masked example.
+const HOLES = [
+  [0, 1, 0, 1],
+  [1, 1, 1, 1],
+  [0, 0, 0, 0],
+];
+const CASES: Case[] = [
+  ...(['rnn', 'lstm', 'gru'] as const).flatMap((cell) => [
+    { cell, numLayers: 1 },
+    { cell, numLayers: 2 },
+    { cell, numLayers: 2, seqLengths: [4, 2, 0] },
+    // each mask mode, with holes, forward and backward in time
+    { cell, numLayers: 2, mask: HOLES, maskedOutput: 'zero' as const },
+    { cell, numLayers: 2, mask: HOLES, maskedOutput: 'previous' as const },
+    { cell, numLayers: 1, mask: HOLES, maskedOutput: 'previous' as const, goBackwards: true },
+  ]),
+  // every activation as `activation`, every gate activation as `recurrentActivation`
+  ...(['relu', 'linear', 'sigmoid', 'hardSigmoid', 'hardSigmoidKeras3'] as const).map(
+    (activation) => ({ cell: 'rnn' as const, numLayers: 2, keras: { activation } }),
+  ),
+  ...(['hardSigmoid', 'hardSigmoidKeras3'] as const).flatMap((recurrentActivation) =>
+    (['lstm', 'gru'] as const).map((cell) => ({
+      cell,
+      numLayers: 1,
+      keras: { recurrentActivation },
+    })),
+  ),
+  { cell: 'lstm', numLayers: 2, keras: { activation: 'relu', recurrentActivation: 'sigmoid' } },
+  { cell: 'gru', numLayers: 1, keras: { activation: 'linear' } },
+  // GRU reset-before (Keras reset_after=False, tfjs-layers' GRU)
+  { cell: 'gru', numLayers: 2, keras: { resetAfter: false } },
+  { cell: 'gru', numLayers: 1, keras: { resetAfter: false, recurrentActivation: 'hardSigmoid' } },
+  {
+    cell: 'gru',
+    numLayers: 2,
+    keras: { resetAfter: false, activation: 'relu' },
+    mask: HOLES,
+    maskedOutput: 'previous',
+  },
+];
+const label = (c: Case) =>
+  [
+    c.cell,
+    `L=${c.numLayers}`,
+    c.seqLengths ? `seqLengths=${c.seqLengths}` : '',
+    c.keras ? JSON.stringify(c.keras) : '',
+    c.mask ? `mask ${c.maskedOutput}` : '',
+    c.goBackwards ? 'goBackwards' : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
 
 describe.each(BACKENDS)('runRecurrent gradient vs finite differences on %s', (backend) => {
   beforeAll(async () => {
     await initBackend({ backend });
   });
 
-  it.each(CASES)('$cell L=$numLayers seqLengths=$seqLengths', ({ cell, numLayers, seqLengths }) => {
+  it.each(CASES.map((c) => [label(c), c] as const))('%s', (_, c) => {
+    const { cell, numLayers, seqLengths, maskedOutput, goBackwards } = c;
     const rng = createRng(11);
     const rec = createRecurrent(
-      { cell, inputSize: I, hiddenSize: H, numLayers },
+      { cell, inputSize: I, hiddenSize: H, numLayers, ...c.keras },
       { init: 'pytorch', seed: 5 },
     );
+    const mask = c.mask ? (tf.tensor2d(c.mask, [B, T], 'bool') as tf.Tensor2D) : undefined;
+    // Kinks (relu, hard sigmoid) want a step small enough not to straddle one.
+    const eps = c.keras?.activation || c.keras?.recurrentActivation ? 1e-3 : EPS;
     const lstm = cell === 'lstm';
     const x = randomTensor([B, T, I], rng);
     const h0 = randomTensor([numLayers, B, H], rng);
@@ -51,7 +107,13 @@ describe.each(BACKENDS)('runRecurrent gradient vs finite differences on %s', (ba
     const loss = (...inputs: tf.Tensor[]): tf.Scalar => {
       const [xi, hi, ci] = inputs as tf.Tensor3D[];
       const initialState = ci ? { h: hi as tf.Tensor3D, c: ci } : { h: hi as tf.Tensor3D };
-      const run = runRecurrent(rec, xi as tf.Tensor3D, { initialState, seqLengths });
+      const run = runRecurrent(rec, xi as tf.Tensor3D, {
+        initialState,
+        seqLengths,
+        mask,
+        maskedOutput,
+        goBackwards,
+      });
       const terms = [tf.sum(tf.mul(run.outputs, gOut)), tf.sum(tf.mul(run.state.h, gH))];
       if (run.state.c) terms.push(tf.sum(tf.mul(run.state.c, gC)));
       return tf.addN(terms) as tf.Scalar;
@@ -77,7 +139,7 @@ describe.each(BACKENDS)('runRecurrent gradient vs finite differences on %s', (ba
       const g = grad.dataSync();
       for (let s = 0; s < SAMPLES; s++) {
         const k = Math.floor(rng() * original.length);
-        const fd = [EPS, -EPS].map((d) => {
+        const fd = [eps, -eps].map((d) => {
           const values = original.slice();
           values[k] = (values[k] as number) + d;
           return tf.tidy(() => {
@@ -92,7 +154,7 @@ describe.each(BACKENDS)('runRecurrent gradient vs finite differences on %s', (ba
         });
         if (tensor instanceof tf.Variable)
           tf.tidy(() => tensor.assign(tf.tensor(original, tensor.shape)));
-        const numeric = ((fd[0] as number) - (fd[1] as number)) / (2 * EPS);
+        const numeric = ((fd[0] as number) - (fd[1] as number)) / (2 * eps);
         const got = g[k] as number;
         const tol = 2e-3 + 1e-2 * Math.max(Math.abs(numeric), Math.abs(got));
         if (!(Math.abs(numeric - got) <= tol)) {
@@ -113,7 +175,7 @@ describe.each(BACKENDS)('runRecurrent gradient vs finite differences on %s', (ba
           .every((v) => v === 0),
       ).toBe(true);
     }
-    tf.dispose([x, h0, c0, gOut, gH, gC, ...analytic, vg.value, ...Object.values(vg.grads)]);
+    tf.dispose([x, h0, c0, gOut, gH, gC, mask, ...analytic, vg.value, ...Object.values(vg.grads)]);
     disposeRecurrent(rec);
   });
 });

@@ -33,11 +33,12 @@ export function sequenceOp(
   keras: KerasRun = {},
   inputGradient = true,
 ): (...inputs: tf.Tensor[]) => tf.Tensor3D {
-  const { cell, numLayers, activation, recurrentActivation } = rec.config;
+  const { cell, numLayers, activation, recurrentActivation, resetAfter } = rec.config;
   const attrs = kerasAttrs(
     activation ?? 'tanh',
     recurrentActivation ?? 'sigmoid',
     keras.carry === true,
+    cell === 'gru' && resetAfter === false,
   );
   const special = Object.keys(attrs).length > 0 || keras.mask != null;
   // [T*B] 0/1 from lengths and/or a [B, T] mask (rebuilt for the backward pass: the mask is

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { cellMath } from '../cell/registry.js';
 import type { Recurrent, RecurrentState } from '../recurrent.js';
 import { checkState, checkStep } from './check-shapes.js';
+import { runRecurrent } from './run-recurrent.js';
 
 /**
  * Advances the network by one step, for sampling and inference. Runs the cells directly
@@ -25,6 +26,14 @@ export function stepRecurrent(
 ): { output: tf.Tensor2D; state: RecurrentState } {
   const batch = checkStep(rec, x, 'stepRecurrent');
   checkState(rec, state, batch, 'stepRecurrent state');
+  const { activation = 'tanh', recurrentActivation = 'sigmoid', resetAfter = true } = rec.config;
+  if (activation !== 'tanh' || recurrentActivation !== 'sigmoid' || !resetAfter) {
+    // Keras options live in the fused runner only: one step is a sequence of length 1.
+    const run = runRecurrent(rec, tf.expandDims(x, 1) as tf.Tensor3D, { initialState: state });
+    const output = tf.squeeze(run.outputs, [1]) as tf.Tensor2D;
+    run.outputs.dispose();
+    return { output, state: run.state };
+  }
   const math = cellMath(rec.config.cell);
   const out = tf.tidy(() => {
     const hs = tf.unstack(state.h) as tf.Tensor2D[];

@@ -6,8 +6,10 @@ import { type NamedArray, type NamedArrays, transposeNamedArray } from './named-
 
 /**
  * Keras GRU variants: `'reset-after'` is Keras TF2's default (`GRU(reset_after=True)`) and
- * rnnkit's and PyTorch's math; `'reset-before'` is the only GRU of tfjs-layers, equal to it
- * only when the recurrent n block is diagonal and its bias zero.
+ * rnnkit's and PyTorch's default math; `'reset-before'` is Keras' `reset_after=False`, the
+ * only GRU of tfjs-layers. It maps exactly to an rnnkit GRU with `resetAfter: false` (pass
+ * that in `config`); to a reset-after GRU only when the recurrent n block is diagonal and its
+ * bias zero.
  */
 export type KerasGruVariant = 'reset-after' | 'reset-before';
 
@@ -32,7 +34,8 @@ const GRU_ORDER = [1, 0, 2];
  * ```
  */
 export function stateDictToKeras(
-  config: Pick<Required<RecurrentConfig>, 'cell' | 'inputSize' | 'hiddenSize' | 'numLayers'>,
+  config: Pick<Required<RecurrentConfig>, 'cell' | 'inputSize' | 'hiddenSize' | 'numLayers'> &
+    Pick<RecurrentConfig, 'resetAfter'>,
   dict: NamedArrays,
   gru: KerasGruVariant = 'reset-after',
 ): KerasLayerWeights[] {
@@ -63,7 +66,10 @@ export function stateDictToKeras(
       rows.set(reorder(bhh.data, h, order), 3 * h);
       bias = { shape: [2, 3 * h], data: rows };
     } else {
-      checkResetBefore(l, h, whh.data.subarray(2 * h * h), bhh.data.subarray(2 * h), 'weight_hh');
+      // A reset-before rnnkit GRU maps exactly; a reset-after one only in the special case.
+      if (config.resetAfter !== false) {
+        checkResetBefore(l, h, whh.data.subarray(2 * h * h), bhh.data.subarray(2 * h), 'weight_hh');
+      }
       const sum = bih.data.map((v, i) => v + (bhh.data[i] ?? 0));
       bias = { shape: [3 * h], data: reorder(sum, h, order) };
     }
@@ -92,7 +98,8 @@ export function stateDictToKeras(
  * ```
  */
 export function kerasToStateDict(
-  config: Pick<Required<RecurrentConfig>, 'cell' | 'inputSize' | 'hiddenSize' | 'numLayers'>,
+  config: Pick<Required<RecurrentConfig>, 'cell' | 'inputSize' | 'hiddenSize' | 'numLayers'> &
+    Pick<RecurrentConfig, 'resetAfter'>,
   layers: readonly KerasLayerWeights[],
   gru: KerasGruVariant = 'reset-after',
 ): NamedArrays {
@@ -110,7 +117,7 @@ export function kerasToStateDict(
     expectShape(layer.recurrentKernel, [h, g * h], `layer ${l} recurrent kernel`, cell);
     expectShape(layer.bias, twoBias ? [2, 3 * h] : [g * h], `layer ${l} bias`, cell);
     const whh = reorder(transposeMatrix(layer.recurrentKernel.data, h, g * h), h * h, order);
-    if (cell === 'gru' && gru === 'reset-before') {
+    if (cell === 'gru' && gru === 'reset-before' && config.resetAfter !== false) {
       checkResetBefore(l, h, whh.subarray(2 * h * h), new Float32Array(h), 'recurrent kernel');
     }
     const b = layer.bias.data;

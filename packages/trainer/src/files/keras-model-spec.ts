@@ -346,8 +346,9 @@ function recurrent(
   const keras: KerasLayerWeights = { kernel, recurrentKernel, bias };
   let dict: NamedArrays;
   try {
+    // Either GRU form maps exactly: rnnkit runs reset-before GRUs as `resetAfter: false`.
     dict = kerasToStateDict(
-      { cell, inputSize, hiddenSize: units, numLayers: 1 },
+      { cell, inputSize, hiddenSize: units, numLayers: 1, resetAfter },
       [keras],
       resetAfter ? 'reset-after' : 'reset-before',
     );

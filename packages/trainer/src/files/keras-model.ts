@@ -73,6 +73,7 @@ function recurrentConfig(r: KerasRecurrentSpec) {
     hiddenSize: r.units,
     activation: r.activation,
     recurrentActivation: r.recurrentActivation,
+    ...(r.cell === 'gru' && { resetAfter: r.resetAfter }),
   };
 }
 

@@ -34,6 +34,7 @@ export function verifyMasked(ref: MaskedReference | KerasReference): Check[] {
     ...(keras && {
       activation: keras.activation,
       recurrentActivation: keras.recurrent_activation,
+      ...(ref.cell === 'gru' && { resetAfter: keras.reset_after }),
     }),
   };
   const bi = ref.bidirectional ? createBidirectional({ ...config, merge: ref.merge }) : undefined;
