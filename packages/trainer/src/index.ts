@@ -22,6 +22,7 @@ export {
 export type { LayersModelFiles } from './files/layers-model-export.js';
 export { charLMToLayersModel } from './files/layers-model-export.js';
 export { charLMFromLayersModel } from './files/layers-model-import.js';
+export { readLayersManifest } from './files/layers-model-schema.js';
 export { loadCharLM } from './files/load-char-lm.js';
 export { CHAR_LM_LIMITS } from './files/model-limits.js';
 export type { PortableCharLM } from './files/portable-char-lm.js';

@@ -2,7 +2,8 @@
 // before a weight is decoded, so a manifest cannot declare int32 for float bytes, promise more
 // bytes than the file holds, or hand a string where a list belongs.
 import * as v from 'valibot';
-import { MAX_MANIFEST_WEIGHTS } from './checkpoint-schema.js';
+import { ModelFileError } from '../errors.js';
+import { checkSchema, MAX_MANIFEST_WEIGHTS } from './checkpoint-schema.js';
 
 const size = v.pipe(v.number(), v.safeInteger(), v.minValue(0), v.maxValue(2 ** 31 - 1));
 const name = v.pipe(v.string(), v.minLength(1), v.maxLength(256));
@@ -42,3 +43,32 @@ export const LayersModelJsonSchema = v.looseObject({
   weightsManifest: LayersWeightsManifestSchema,
   userDefinedMetadata: v.optional(v.looseObject({ rnnkit: v.optional(v.unknown()) })),
 });
+
+/**
+ * Checks a tfjs-layers model.json's `weightsManifest` and returns the weights files it names
+ * (relative to the model.json's folder) and the bytes they must hold together, so a loader
+ * checks the files' sizes before reading them. Throws `ModelFileError`.
+ *
+ * @example
+ * ```ts
+ * const { paths, byteLength } = readLayersManifest(modelJson);
+ * ```
+ */
+export function readLayersManifest(modelJson: unknown): { paths: string[]; byteLength: number } {
+  const manifest = (modelJson as { weightsManifest?: unknown } | null)?.weightsManifest;
+  const checked = checkSchema(LayersWeightsManifestSchema, manifest);
+  if (!checked.ok) {
+    throw new ModelFileError(
+      `The tfjs-layers model.json's weightsManifest is malformed (${checked.problem}). Re-export the model.`,
+    );
+  }
+  const byteLength = checked.value
+    .flatMap((g) => g.weights)
+    .reduce((n, w) => n + 4 * w.shape.reduce((a, b) => a * b, 1), 0);
+  if (!Number.isSafeInteger(byteLength) || byteLength > 2 ** 31) {
+    throw new ModelFileError(
+      `The tfjs-layers model.json's weightsManifest describes ${byteLength} bytes of weights, more than rnnkit loads.`,
+    );
+  }
+  return { paths: checked.value.flatMap((g) => g.paths), byteLength };
+}
