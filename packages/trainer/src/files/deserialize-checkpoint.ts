@@ -121,12 +121,12 @@ export function deserializeCheckpoint(artifacts: {
     const want = expected.get(s.name);
     need(
       want !== undefined,
-      `its weights file holds '${short(s.name)}', which this model does not have`,
+      `its weights file holds '${clip(s.name)}', which this model does not have`,
     );
-    need(!seen.has(s.name), `its weights file holds '${short(s.name)}' twice`);
+    need(!seen.has(s.name), `its weights file holds '${clip(s.name)}' twice`);
     need(
       want.join(',') === s.shape.join(','),
-      `its weight '${short(s.name)}' has shape [${s.shape.join(', ')}], expected [${want.join(', ')}]`,
+      `its weight '${clip(s.name)}' has shape [${s.shape.join(', ')}], expected [${want.join(', ')}]`,
     );
     seen.add(s.name);
   }
@@ -197,7 +197,7 @@ function checkTraining(value: unknown, model: CheckpointData['model']): CheckedT
   for (const [param, shape] of Object.entries(t.optimizer.shapes)) {
     need(
       Object.hasOwn(shapes, param) && shapes[param]?.join(',') === shape.join(','),
-      `its optimizer state has shape [${shape.join(', ')}] for '${short(param)}', which the model does not have`,
+      `its optimizer state has shape [${shape.join(', ')}] for '${clip(param)}', which the model does not have`,
     );
   }
   return {
@@ -271,6 +271,10 @@ function readWeights(specs: { name: string; shape: number[] }[], buffer: ArrayBu
     offset += 4 * n;
   }
   return out;
+}
+
+function clip(name: string): string {
+  return name.length > 80 ? `${name.slice(0, 80)}…` : name;
 }
 
 function short(value: unknown): string {
