@@ -3,14 +3,21 @@
 //   --json            one JSON line per measurement and per ratio
 //   --backend B       wasm, cpu or both (default both)
 //   --seconds S       timed seconds per implementation and configuration (default 3)
+//   --impl LIST       rnnkit,tfjs-layers,pytorch (default all; rnnkit always runs)
+//   --config LIST     e.g. train-lstm-h128,sample (default every row; a prefix picks several)
+//   --torch-threads L PyTorch's threads for training rows (default 2,1; sampling uses 1)
 import { parseArgs } from 'node:util';
-import { runBench } from './run-bench.js';
+import { BenchArgError, parseImpls, parseThreads, selectConfigs } from './bench-selection.js';
+import { type BenchOptions, runBench } from './run-bench.js';
 
 const { values } = parseArgs({
   options: {
     json: { type: 'boolean' },
     backend: { type: 'string' },
     seconds: { type: 'string' },
+    impl: { type: 'string' },
+    config: { type: 'string' },
+    'torch-threads': { type: 'string' },
   },
 });
 const backend = values.backend ?? 'both';
@@ -18,7 +25,20 @@ if (!['wasm', 'cpu', 'both'].includes(backend)) {
   process.stderr.write(`--backend must be wasm, cpu or both, got '${backend}'\n`);
   process.exit(2);
 }
+let selection: Pick<BenchOptions, 'impls' | 'configs' | 'torchThreads'>;
+try {
+  selection = {
+    impls: parseImpls(values.impl),
+    configs: selectConfigs(values.config),
+    torchThreads: parseThreads(values['torch-threads']),
+  };
+} catch (error) {
+  if (!(error instanceof BenchArgError)) throw error;
+  process.stderr.write(`${error.message}\n`);
+  process.exit(2);
+}
 await runBench({
+  ...selection,
   backends: backend === 'both' ? ['wasm', 'cpu'] : [backend as 'wasm' | 'cpu'],
   json: values.json,
   seconds: values.seconds == null ? undefined : Number(values.seconds),

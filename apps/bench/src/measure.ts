@@ -15,6 +15,18 @@ export interface Measurement {
 /** A step to time: returns the characters it processed. */
 export type Step = () => number;
 
+/**
+ * An implementation in another process (PyTorch): it runs a whole turn there and reports its
+ * own timing, so that the pipe's latency stays out of the measurement.
+ */
+export interface ExternalStep {
+  warmup(): Promise<void>;
+  /** Steps until `ms` milliseconds have passed (at least one); chars and ms as timed there. */
+  turn(ms: number): Promise<{ chars: number; ms: number; peakRssMb: number }>;
+}
+
+const isExternal = (s: Step | ExternalStep): s is ExternalStep => typeof s !== 'function';
+
 const MB = 2 ** 20;
 /** A step slower than this is timed once (under tf.profile): the suite must stay < 10 min. */
 const SLOW_MS = 5000;
@@ -36,10 +48,14 @@ interface Tally {
  * others get one extra profiled step at the end for the tensors' peak bytes.
  */
 export async function measureInterleaved(
-  steps: readonly Step[],
+  steps: readonly (Step | ExternalStep)[],
   minSeconds: number,
 ): Promise<Measurement[]> {
-  const slow = steps.map((step) => timed(step).ms > SLOW_MS);
+  const slow: boolean[] = [];
+  for (const step of steps) {
+    if (isExternal(step)) await step.warmup();
+    slow.push(!isExternal(step) && timed(step).ms > SLOW_MS);
+  }
   const tensorsAfterWarmup = tf.memory().numTensors;
   const tallies: Tally[] = steps.map(() => ({ chars: 0, ms: 0, rss: 0, peakTensorMb: 0 }));
   const profiled = async (i: number, count: boolean) => {
@@ -68,6 +84,13 @@ export async function measureInterleaved(
       }
       if (t.ms >= minSeconds * 1000) continue;
       busy = true;
+      if (isExternal(step)) {
+        const r = await step.turn(TURN_MS);
+        t.chars += r.chars;
+        t.ms += r.ms;
+        t.rss = Math.max(t.rss, r.peakRssMb * MB);
+        continue;
+      }
       const turnStart = performance.now();
       do {
         const r = timed(step);
@@ -78,7 +101,9 @@ export async function measureInterleaved(
     }
     if (!busy) break;
   }
-  for (const [i, isSlow] of slow.entries()) if (!isSlow) await profiled(i, false);
+  for (const [i, isSlow] of slow.entries()) {
+    if (!isSlow && !isExternal(steps[i] as Step | ExternalStep)) await profiled(i, false);
+  }
   const tensors = tf.memory().numTensors;
   return tallies.map((t) => ({
     charsPerSec: Math.round((t.chars / t.ms) * 1000),

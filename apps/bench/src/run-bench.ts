@@ -1,10 +1,15 @@
+import { availableParallelism, loadavg } from 'node:os';
 import { initBackend } from '@rnnkit/backend';
+import { IMPLS, type Impl } from './bench-selection.js';
 import { type BenchConfig, CONFIGS, describeConfig, layersStepSeconds } from './configs.js';
 import { layersRunner } from './layers-runner.js';
 import { loadTfjsLayers } from './load-tfjs-layers.js';
 import { type Measurement, measureInterleaved } from './measure.js';
-import { formatTable, type Row } from './report.js';
+import { formatTable, NOT_SELECTED, type Row } from './report.js';
 import { rnnkitRunner } from './rnnkit-runner.js';
+import { startTorch, type TorchStart } from './start-torch.js';
+import { type TorchResult, torchBanner, torchJsonLines, torchResult } from './torch-report.js';
+import { type TorchParticipant, torchParticipant, torchThreads } from './torch-runner.js';
 
 export interface BenchOptions {
   backends?: readonly ('cpu' | 'wasm')[];
@@ -14,6 +19,10 @@ export interface BenchOptions {
   configs?: readonly BenchConfig[];
   /** Seconds each implementation is timed per configuration, after warm-up (default 3). */
   seconds?: number;
+  /** Implementations to run (default all); rnnkit always runs. */
+  impls?: readonly Impl[];
+  /** PyTorch's intra-op thread counts for training rows (default [2, 1]); sampling uses 1. */
+  torchThreads?: readonly number[];
   out?: (text: string) => void;
 }
 
@@ -26,7 +35,27 @@ const LAYERS_BUDGET_SECONDS = 60;
  */
 export async function runBench(options: BenchOptions = {}): Promise<Row[]> {
   const out = options.out ?? ((s: string) => process.stdout.write(s));
-  const tfl = await loadTfjsLayers();
+  const impls = options.impls ?? IMPLS;
+  const tfl = impls.includes('tfjs-layers') ? await loadTfjsLayers() : undefined;
+  const torch = impls.includes('pytorch') ? await startTorch() : undefined;
+  if (torch) out(torchBanner(torch, options.json));
+  const loadStart = loadavg()[0] as number;
+  try {
+    const rows = await benchRows(options, out, impls, tfl, torch?.ok ? torch : undefined);
+    out(loadLine(loadStart, loadavg()[0] as number, options.json));
+    return rows;
+  } finally {
+    if (torch?.ok) await torch.client.close();
+  }
+}
+
+async function benchRows(
+  options: BenchOptions,
+  out: (text: string) => void,
+  impls: readonly Impl[],
+  tfl: Awaited<ReturnType<typeof loadTfjsLayers>>,
+  torch: Extract<TorchStart, { ok: true }> | undefined,
+): Promise<Row[]> {
   const rows: Row[] = [];
   for (const backend of options.backends ?? ['wasm', 'cpu']) {
     await initBackend({ backend });
@@ -35,7 +64,8 @@ export async function runBench(options: BenchOptions = {}): Promise<Row[]> {
       const base = { backend, ...shape };
       const expected = layersStepSeconds(backend, config);
       let skipped: string | undefined;
-      if (tfl == null) skipped = '@tensorflow/tfjs-layers is not installed';
+      if (!impls.includes('tfjs-layers')) skipped = NOT_SELECTED;
+      else if (tfl == null) skipped = '@tensorflow/tfjs-layers is not installed';
       else if (expected != null && expected * 2 > LAYERS_BUDGET_SECONDS) {
         skipped = `~${Math.round(expected)} s per step: warm-up and one step exceed ${LAYERS_BUDGET_SECONDS} s`;
       }
@@ -48,19 +78,31 @@ export async function runBench(options: BenchOptions = {}): Promise<Row[]> {
         ...(reference ? [() => rnnkitRunner(reference)] : []),
       ];
       const runners = makers.map((make) => make());
+      const threads = torch ? torchThreads(config, options.torchThreads ?? [2, 1]) : [];
+      const torchRunners: TorchParticipant[] = [];
       let measured: Measurement[];
       try {
+        if (torch) {
+          for (const n of threads)
+            torchRunners.push(await torchParticipant(torch.client, config, n));
+        }
         measured = await measureInterleaved(
-          runners.map((r) => r.step),
+          [...runners.map((r) => r.step), ...torchRunners.map((r) => r.step)],
           options.seconds ?? 3,
         );
       } finally {
         for (const r of runners) r.dispose();
+        for (const r of torchRunners) await r.dispose();
       }
       const rnnkit = measured[0] as Measurement;
       const layers = tfl && !skipped ? measured[1] : undefined;
-      const short = reference ? measured.at(-1) : undefined;
-      emit(out, options.json, { suite, impl: 'rnnkit', ...base, ...rnnkit });
+      const short = reference ? measured[runners.length - 1] : undefined;
+      const pytorch: TorchResult[] | undefined = torch
+        ? threads.map((n, i) =>
+            torchResult(rnnkit, measured[runners.length + i] as Measurement, n, torch.hello.blas),
+          )
+        : undefined;
+      emit(out, options.json, { suite, impl: 'rnnkit', ...base, workers: 1, ...rnnkit });
       if (layers) emit(out, options.json, { suite, impl: 'tfjs-layers', ...base, ...layers });
       const ratio = layers ? round1(rnnkit.charsPerSec / layers.charsPerSec) : null;
       const linearity = short && {
@@ -69,13 +111,14 @@ export async function runBench(options: BenchOptions = {}): Promise<Row[]> {
         length: config.seqLength / 64,
       };
       if (options.json) {
+        for (const r of pytorch ?? []) out(torchJsonLines(suite, base, r));
         out(`${JSON.stringify({ suite, ratio, ...base, ...(skipped ? { skipped } : {}) })}\n`);
         if (linearity)
           out(`${JSON.stringify({ suite, check: 'linearity', ...base, ...linearity })}\n`);
       } else {
         out(`  ${backend} ${describeConfig(config)}: done\n`);
       }
-      rows.push({ backend, config, rnnkit, layers, ratio, skipped, linearity });
+      rows.push({ backend, config, rnnkit, layers, ratio, skipped, linearity, pytorch });
     }
   }
   if (!options.json) out(formatTable(rows));
@@ -88,4 +131,17 @@ function emit(out: (s: string) => void, json: boolean | undefined, m: Record<str
   if (!json) return;
   const { tensorsAfterWarmup: _, peakTensorMb, ...line } = m;
   out(`${JSON.stringify({ ...line, peakTensorMb })}\n`);
+}
+
+/**
+ * The machine's load around the run: other processes on the same cores slow every row, and
+ * multi-threaded PyTorch most (its threads meet at a barrier per op, and wait for a descheduled
+ * one), so a reader needs it to judge the @2t ratios.
+ */
+function loadLine(start: number, end: number, json: boolean | undefined): string {
+  const cores = availableParallelism();
+  const [a, b] = [start, end].map((x) => Math.round(x * 10) / 10);
+  return json
+    ? `${JSON.stringify({ check: 'load', loadStart: a, loadEnd: b, cores })}\n`
+    : `- load average (1 min) at start / end: ${a} / ${b} on ${cores} cores\n`;
 }

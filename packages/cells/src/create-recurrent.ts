@@ -1,13 +1,13 @@
 import { createRng } from '@rnnkit/core';
-import { glorotUniform } from './glorot-uniform.js';
-import { DEFAULT_SEED, type InitOptions } from './init-options.js';
-import { orthogonal } from './orthogonal.js';
-import type { CellType, Recurrent, RecurrentConfig, RecurrentLayer } from './recurrent.js';
-import { gateCount } from './recurrent.js';
-import { toVariable } from './to-variable.js';
-import { uniform } from './uniform.js';
-
-const CELLS: readonly CellType[] = ['rnn', 'lstm', 'gru'];
+import { ACTIVATIONS, isActivation } from './cell/activations.js';
+import { CELL_TYPES, gateCount, isCellType } from './cell/cell-type.js';
+import { RecurrentOptionError } from './errors.js';
+import { glorotUniform } from './init/glorot-uniform.js';
+import { DEFAULT_SEED, type InitOptions } from './init/options.js';
+import { orthogonal } from './init/orthogonal.js';
+import { toVariable } from './init/to-variable.js';
+import { uniform } from './init/uniform.js';
+import type { Recurrent, RecurrentConfig, RecurrentLayer } from './recurrent.js';
 
 /**
  * Creates a stack of recurrent layers with PyTorch parameter names and layout.
@@ -63,9 +63,27 @@ export function createRecurrent(config: RecurrentConfig, options: InitOptions = 
 }
 
 function checkConfig(config: RecurrentConfig): Required<RecurrentConfig> {
-  const { cell, inputSize, hiddenSize, numLayers = 1 } = config;
-  if (!CELLS.includes(cell)) {
-    throw new RangeError(`Unknown cell '${String(cell)}': use one of ${CELLS.join(', ')}.`);
+  const {
+    cell,
+    inputSize,
+    hiddenSize,
+    numLayers = 1,
+    activation = 'tanh',
+    recurrentActivation = 'sigmoid',
+  } = config;
+  for (const [name, value] of [
+    ['activation', activation],
+    ['recurrentActivation', recurrentActivation],
+  ] as const) {
+    if (!isActivation(value)) {
+      throw new RecurrentOptionError(
+        `Unknown ${name} '${String(value)}': use one of ${ACTIVATIONS.join(', ')} ` +
+          `('hardSigmoid' is Keras 2's and tfjs-layers' 0.2x + 0.5, 'hardSigmoidKeras3' is Keras 3's x/6 + 0.5).`,
+      );
+    }
+  }
+  if (!isCellType(cell)) {
+    throw new RangeError(`Unknown cell '${String(cell)}': use one of ${CELL_TYPES.join(', ')}.`);
   }
   for (const [name, value] of [
     ['inputSize', inputSize],
@@ -76,5 +94,12 @@ function checkConfig(config: RecurrentConfig): Required<RecurrentConfig> {
       throw new RangeError(`${name} must be a whole number >= 1, got ${String(value)}.`);
     }
   }
-  return { cell, inputSize, hiddenSize, numLayers };
+  return {
+    cell,
+    inputSize,
+    hiddenSize,
+    numLayers,
+    activation,
+    recurrentActivation,
+  };
 }

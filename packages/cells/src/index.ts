@@ -1,71 +1,90 @@
+// The whole public API of @rnnkit/cells, by folder.
+
 export { createRng, ShapeError } from '@rnnkit/core';
-export type {
-  Bidirectional,
-  BidirectionalConfig,
-  BidirectionalState,
-  MergeMode,
-} from './bidirectional.js';
+
+// cell/: the cell types
+export { ACTIVATIONS, type Activation, isActivation } from './cell/activations.js';
+export { CELL_TYPES, type CellType, gateCount, isCellType } from './cell/cell-type.js';
+
+// the network value, created, named, freed
+export { createRecurrent } from './create-recurrent.js';
+// errors (wrong shapes throw core's ShapeError, re-exported above)
 export {
+  KerasLayoutError,
+  RecurrentOptionError,
+  SafetensorsError,
+  type SafetensorsErrorCode,
+  WeightFormatError,
+} from './errors.js';
+// init/: seeded initialisers
+export { glorotUniform } from './init/glorot-uniform.js';
+export type { InitOptions } from './init/options.js';
+export { orthogonal } from './init/orthogonal.js';
+export { uniform } from './init/uniform.js';
+// layers/
+export { type DropoutOptions, dropout } from './layers/dropout.js';
+export { createEmbedding, type Embedding, embed } from './layers/embedding.js';
+export { applyLinear, createLinear, type Linear } from './layers/linear.js';
+export { oneHot } from './layers/one-hot.js';
+export {
+  disposeRecurrent,
+  type Recurrent,
+  type RecurrentConfig,
+  type RecurrentLayer,
+  type RecurrentState,
+  recurrentParams,
+  zeroState,
+} from './recurrent.js';
+
+// sequence/: running a network over sequences and steps
+export {
+  type Bidirectional,
+  type BidirectionalConfig,
+  type BidirectionalState,
   bidirectionalParams,
   createBidirectional,
   disposeBidirectional,
-  MERGE_MODES,
-  mergedSize,
-} from './bidirectional.js';
-export { createRecurrent } from './create-recurrent.js';
-export { disposeRecurrent } from './dispose-recurrent.js';
-export type { DropoutOptions } from './dropout.js';
-export { dropout } from './dropout.js';
-export type { Embedding } from './embedding.js';
-export { createEmbedding, embed } from './embedding.js';
-export { glorotUniform } from './glorot-uniform.js';
-export type { InitOptions } from './init-options.js';
-export type { KerasGruVariant, KerasLayerWeights } from './keras-layout.js';
-export { kerasToStateDict, stateDictToKeras } from './keras-layout.js';
-export { KerasLayoutError } from './keras-layout-error.js';
-export { loadRecurrentKerasWeights, recurrentKerasWeights } from './keras-weights.js';
-export { lengthMask } from './length-mask.js';
-export type { Linear } from './linear.js';
-export { applyLinear, createLinear } from './linear.js';
+  type MergeMode,
+} from './sequence/bidirectional.js';
+export { lengthMask } from './sequence/masks.js';
+export { lastValidStep, meanOverValid } from './sequence/pool-sequence.js';
+export { createStepper, type RecurrentStepper } from './sequence/recurrent-stepper.js';
+export { reverseSequence } from './sequence/reverse-sequence.js';
+export {
+  type BidirectionalResult,
+  type BidirectionalRunOptions,
+  runBidirectional,
+} from './sequence/run-bidirectional.js';
+export { type RunOptions, type RunResult, runRecurrent } from './sequence/run-recurrent.js';
+export { runVariational, type VariationalOptions } from './sequence/run-variational.js';
+export { stepRecurrent } from './sequence/step-recurrent.js';
+
+// weights/: named arrays, state dicts, Keras layout, safetensors
+export {
+  type KerasGruVariant,
+  type KerasLayerWeights,
+  kerasToStateDict,
+  stateDictToKeras,
+} from './weights/keras-layout.js';
+export { loadRecurrentKerasWeights, recurrentKerasWeights } from './weights/keras-weights.js';
 export {
   type NamedArray,
   type NamedArrays,
   type NestedArray,
   transposeNamedArray,
   type WeightDict,
-} from './named-arrays.js';
-export { oneHot } from './one-hot.js';
-export { orthogonal } from './orthogonal.js';
-export { loadParamsStateDict, paramsStateDict } from './params-state-dict.js';
-export type { SafetensorsFile, SafetensorsTensor } from './parse-safetensors.js';
-export { parseSafetensors } from './parse-safetensors.js';
-export { lastValidStep, meanOverValid } from './pool-sequence.js';
-export type { SafetensorsWeights } from './read-safetensors.js';
-export { readSafetensors } from './read-safetensors.js';
-export type {
-  CellType,
-  Recurrent,
-  RecurrentConfig,
-  RecurrentLayer,
-  RecurrentState,
-} from './recurrent.js';
-export { CELL_TYPES, gateCount, isCellType } from './recurrent.js';
-export { recurrentParams } from './recurrent-params.js';
-export { loadRecurrentStateDict, recurrentStateDict } from './recurrent-state-dict.js';
-export type { RecurrentStepper } from './recurrent-stepper.js';
-export { createStepper } from './recurrent-stepper.js';
-export { reverseSequence } from './reverse-sequence.js';
-export type { BidirectionalResult, BidirectionalRunOptions } from './run-bidirectional.js';
-export { runBidirectional } from './run-bidirectional.js';
-export type { RunOptions, RunResult } from './run-recurrent.js';
-export { runRecurrent } from './run-recurrent.js';
-export type { VariationalOptions } from './run-variational.js';
-export { runVariational } from './run-variational.js';
-export type { SafetensorsDtype } from './safetensors-dtype.js';
-export type { SafetensorsErrorCode } from './safetensors-error.js';
-export { SafetensorsError } from './safetensors-error.js';
-export { stepRecurrent } from './step-recurrent.js';
-export { uniform } from './uniform.js';
-export { WeightFormatError } from './weight-format-error.js';
-export { writeSafetensors } from './write-safetensors.js';
-export { zeroState } from './zero-state.js';
+} from './weights/named-arrays.js';
+export type { SafetensorsDtype } from './weights/safetensors/dtype.js';
+export {
+  parseSafetensors,
+  type SafetensorsFile,
+  type SafetensorsTensor,
+} from './weights/safetensors/parse.js';
+export { readSafetensors, type SafetensorsWeights } from './weights/safetensors/read.js';
+export { writeSafetensors } from './weights/safetensors/write.js';
+export {
+  loadParamsStateDict,
+  loadRecurrentStateDict,
+  paramsStateDict,
+  recurrentStateDict,
+} from './weights/state-dict.js';

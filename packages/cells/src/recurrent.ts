@@ -1,15 +1,7 @@
-import type * as tf from '@tensorflow/tfjs-core';
-
-/** `'rnn'` is the vanilla tanh RNN (PyTorch `nn.RNN`, Keras `SimpleRNN`). */
-/** The cell types rnnkit runs, in the order its docs list them. */
-export const CELL_TYPES = ['rnn', 'lstm', 'gru'] as const;
-
-export type CellType = (typeof CELL_TYPES)[number];
-
-/** Whether `value` names a cell type: for checking a config read from a file or the user. */
-export function isCellType(value: unknown): value is CellType {
-  return (CELL_TYPES as readonly unknown[]).includes(value);
-}
+import { ShapeError } from '@rnnkit/core';
+import * as tf from '@tensorflow/tfjs-core';
+import type { Activation } from './cell/activations.js';
+import type { CellType } from './cell/cell-type.js';
 
 export interface RecurrentConfig {
   cell: CellType;
@@ -19,6 +11,16 @@ export interface RecurrentConfig {
   hiddenSize: number;
   /** L: stacked layers; layer l + 1 reads layer l's output sequence. Default 1. */
   numLayers?: number;
+  /**
+   * Keras `activation`: the cell's output nonlinearity (rnn's h, LSTM's g and c→h, GRU's n).
+   * Default `'tanh'` (PyTorch). Others run on cpu and wasm, outside the default fused steps.
+   */
+  activation?: Activation;
+  /**
+   * Keras `recurrent_activation`: LSTM's i, f, o and GRU's r, z gates. Default `'sigmoid'`
+   * (PyTorch, Keras 2.x TF2 and 3); tfjs-layers defaults to `'hardSigmoid'`.
+   */
+  recurrentActivation?: Activation;
 }
 
 /**
@@ -34,7 +36,9 @@ export interface RecurrentLayer {
 
 /** A stack of recurrent layers: plain data, run with `runRecurrent` / `stepRecurrent`. */
 export interface Recurrent {
-  readonly config: Required<RecurrentConfig>;
+  /** Activations are optional here so that hand-built stacks of older code stay valid. */
+  readonly config: Required<Omit<RecurrentConfig, 'activation' | 'recurrentActivation'>> &
+    Pick<RecurrentConfig, 'activation' | 'recurrentActivation'>;
   readonly layers: readonly RecurrentLayer[];
 }
 
@@ -46,15 +50,52 @@ export interface RecurrentState {
 }
 
 /**
- * Gate blocks per cell type: G in the weight shapes `[G*H, ·]`.
+ * The network's variables under their PyTorch `state_dict` names (`weight_ih_l0`,
+ * `weight_hh_l0`, `bias_ih_l0`, `bias_hh_l0`, then `_l1`, ...), e.g. for an optimizer or for
+ * matching gradients from `tf.variableGrads` by name.
  *
  * @example
  * ```ts
- * gateCount('lstm'); // 4: i, f, g, o
+ * const params = recurrentParams(rnn);
+ * Object.keys(params); // ['weight_ih_l0', 'weight_hh_l0', 'bias_ih_l0', 'bias_hh_l0']
  * ```
  */
-const GATE_COUNT: Record<CellType, number> = { rnn: 1, lstm: 4, gru: 3 };
+export function recurrentParams(rec: Recurrent): Record<string, tf.Variable> {
+  const params: Record<string, tf.Variable> = {};
+  rec.layers.forEach((layer, l) => {
+    params[`weight_ih_l${l}`] = layer.weightIh;
+    params[`weight_hh_l${l}`] = layer.weightHh;
+    params[`bias_ih_l${l}`] = layer.biasIh;
+    params[`bias_hh_l${l}`] = layer.biasHh;
+  });
+  return params;
+}
 
-export function gateCount(cell: CellType): number {
-  return GATE_COUNT[cell];
+/**
+ * All-zero initial state for a batch of `batch` sequences (`c` too for LSTM).
+ *
+ * @example
+ * ```ts
+ * const s = zeroState(lstm, 8); // s.h, s.c: [L, 8, H]
+ * ```
+ */
+export function zeroState(rec: Recurrent, batch: number): RecurrentState {
+  if (!Number.isInteger(batch) || batch < 1) {
+    throw new ShapeError(`zeroState: batch must be a whole number >= 1, got ${String(batch)}.`);
+  }
+  const { cell, numLayers, hiddenSize } = rec.config;
+  const shape: [number, number, number] = [numLayers, batch, hiddenSize];
+  return cell === 'lstm' ? { h: tf.zeros(shape), c: tf.zeros(shape) } : { h: tf.zeros(shape) };
+}
+
+/**
+ * Frees the network's variables; the network must not be used afterwards.
+ *
+ * @example
+ * ```ts
+ * disposeRecurrent(rnn);
+ * ```
+ */
+export function disposeRecurrent(rec: Recurrent): void {
+  tf.dispose(Object.values(recurrentParams(rec)));
 }

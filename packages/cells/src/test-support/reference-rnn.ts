@@ -1,7 +1,7 @@
 // An independent float64 implementation of the cells, the sequence runner with lengths, the
 // per-example reversal and the bidirectional merge, written from the equations in the README
 // (plain JS arrays, no tfjs), to check the tfjs implementation against.
-import type { CellType } from '../recurrent.js';
+import type { CellType } from '../cell/cell-type.js';
 
 export type Vec = number[];
 /** One layer's weights as nested arrays, PyTorch layout: `wIh [G*H][I]`, `wHh [G*H][H]`. */

@@ -6,7 +6,7 @@ import {
   gateCount,
   isCellType,
   type NamedArrays,
-  type RecurrentConfig,
+  type Recurrent,
   WeightFormatError,
 } from '@rnnkit/cells';
 import { ModelFileError } from '../errors.js';
@@ -55,7 +55,7 @@ export function charLMShapes(config: Required<CharLMConfig>): Record<string, num
  * recurrentConfigOf(model.config).inputSize; // vocabSize for one-hot input
  * ```
  */
-export function recurrentConfigOf(c: Required<CharLMConfig>): Required<RecurrentConfig> {
+export function recurrentConfigOf(c: Required<CharLMConfig>): Recurrent['config'] {
   const inputSize = c.input === 'embedding' ? c.embeddingDim : c.vocabSize;
   return { cell: c.cell, inputSize, hiddenSize: c.hiddenSize, numLayers: c.numLayers };
 }

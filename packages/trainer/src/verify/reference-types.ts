@@ -1,4 +1,4 @@
-import { type CellType, isCellType } from '@rnnkit/cells';
+import { type Activation, type CellType, isCellType } from '@rnnkit/cells';
 import { ReferenceFormatError } from '../errors.js';
 
 // The reference file formats, as documented in the reference vectors' README.
@@ -118,9 +118,25 @@ export interface MaskedReference {
   grads: Record<string, unknown>;
 }
 
+/**
+ * fixtures/keras-vectors: a stack with Keras options (activations, GRU reset form, a [B, T]
+ * mask with holes and what masked steps output, go_backwards, merges mul and none).
+ */
+export interface KerasReference extends Omit<MaskedReference, 'kind' | 'merge' | 'seq_lengths'> {
+  kind: 'keras_recurrent';
+  merge: 'concat' | 'sum' | 'mean' | 'mul' | 'none';
+  activation: Activation;
+  recurrent_activation: Activation;
+  reset_after: boolean;
+  mask: number[][] | null;
+  masked_output: 'zero' | 'previous';
+  go_backwards: boolean;
+}
+
 export type Reference =
   | ({ kind: 'cell' } & CellReference)
   | MaskedReference
+  | KerasReference
   | SeqLossReference
   | AdamReference
   | ClipReference
@@ -152,6 +168,29 @@ const REQUIRED: Record<Reference['kind'], string[]> = {
     'hidden_size',
     'num_layers',
     'seq_lengths',
+    'weights',
+    'x',
+    'h0',
+    'outputs',
+    'h_n',
+    'loss_weights',
+    'state_loss_weights',
+    'loss',
+    'grads',
+  ],
+  keras_recurrent: [
+    'cell',
+    'bidirectional',
+    'merge',
+    'activation',
+    'recurrent_activation',
+    'reset_after',
+    'mask',
+    'masked_output',
+    'go_backwards',
+    'input_size',
+    'hidden_size',
+    'num_layers',
     'weights',
     'x',
     'h0',

@@ -13,7 +13,7 @@ import {
 } from '@rnnkit/cells';
 import * as tf from '@tensorflow/tfjs-core';
 import { type Check, compare, TOLERANCES } from './compare.js';
-import type { MaskedReference } from './reference-types.js';
+import type { KerasReference, MaskedReference } from './reference-types.js';
 import { scoped } from './scoped.js';
 import { tensorOf } from './verify-cell.js';
 
@@ -23,13 +23,18 @@ import { tensorOf } from './verify-cell.js';
  * order, the loss `Σ outputs·G + Σ h_n·G_h`, and its gradients with respect to x, h0, c0 and
  * every weight (PyTorch names, `_reverse` for the backward direction).
  */
-export function verifyMasked(ref: MaskedReference): Check[] {
+export function verifyMasked(ref: MaskedReference | KerasReference): Check[] {
   const dirs = ref.bidirectional ? 2 : 1;
+  const keras = ref.kind === 'keras_recurrent' ? ref : undefined;
   const config = {
     cell: ref.cell,
     inputSize: ref.input_size,
     hiddenSize: ref.hidden_size,
     numLayers: ref.num_layers,
+    ...(keras && {
+      activation: keras.activation,
+      recurrentActivation: keras.recurrent_activation,
+    }),
   };
   const bi = ref.bidirectional ? createBidirectional({ ...config, merge: ref.merge }) : undefined;
   const uni = bi ? undefined : createRecurrent(config);
@@ -44,6 +49,11 @@ export function verifyMasked(ref: MaskedReference): Check[] {
           tensorOf((nested as unknown[]).filter((_, r) => r % dirs === d)),
         );
       const [x, g] = [tensorOf(ref.x), tensorOf(ref.loss_weights)];
+      // keras_recurrent: a boolean [B, T] mask with holes instead of lengths.
+      const mask = keras?.mask == null ? undefined : tf.cast(tensorOf(keras.mask), 'bool');
+      const masking = keras
+        ? { mask: mask as tf.Tensor2D | undefined, maskedOutput: keras.masked_output }
+        : { seqLengths: (ref as MaskedReference).seq_lengths };
       const h0 = byDir(ref.h0);
       const c0 = lstm ? byDir(ref.c0) : [];
       const gh = byDir(ref.state_loss_weights);
@@ -54,25 +64,30 @@ export function verifyMasked(ref: MaskedReference): Check[] {
           const h = args[1 + d] as tf.Tensor3D;
           return lstm ? { h, c: args[1 + dirs + d] as tf.Tensor3D } : { h };
         };
-        const seqLengths = ref.seq_lengths;
         const run = bi
           ? runBidirectional(bi, args[0] as tf.Tensor3D, {
-              seqLengths,
+              ...masking,
               initialState: { forward: state(0), backward: state(1) },
             })
           : runRecurrent(uni as NonNullable<typeof uni>, args[0] as tf.Tensor3D, {
-              seqLengths,
+              ...masking,
+              goBackwards: keras?.go_backwards === true,
               initialState: state(0),
             });
+        // merge 'none': the reference holds both sequences as [2, B, T, H].
+        const outputs =
+          'directions' in run && run.directions
+            ? tf.stack([run.directions.forward, run.directions.backward])
+            : run.outputs;
         const states: RecurrentState[] =
           'forward' in run.state ? [run.state.forward, run.state.backward] : [run.state];
         kept = [
-          run.outputs,
+          outputs,
           ...states.map((s) => s.h),
           ...(lstm ? states.map((s) => s.c as tf.Tensor) : []),
         ].map((t) => tf.keep(t));
         return tf.addN([
-          tf.sum(tf.mul(run.outputs, g)),
+          tf.sum(tf.mul(outputs, g)),
           ...states.map((s, d) => tf.sum(tf.mul(s.h, gh[d] as tf.Tensor))),
         ]);
       })([x, ...h0, ...c0, ...Object.values(params)]);

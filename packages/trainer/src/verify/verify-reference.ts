@@ -55,6 +55,7 @@ function run(ref: Reference): Check[] {
     case 'trainer':
       return verifyTrainer(ref);
     case 'masked_recurrent':
+    case 'keras_recurrent':
       return verifyMasked(ref);
   }
 }
