@@ -41,7 +41,11 @@ export async function train(args: string[], io: Io): Promise<number> {
   const mode: ProgressMode = values.json ? 'json' : process.stdout.isTTY ? 'tty' : 'plain';
 
   return reportUserErrors('train', io, async () => {
-    const text = await readTextFile(file);
+    const text = await readTextFile(file, (read, total) =>
+      io.err(
+        `Reading '${file}': ${Math.round((100 * read) / total)}% (${(read / 2 ** 20).toFixed(0)} of ${(total / 2 ** 20).toFixed(0)} MB)\n`,
+      ),
+    );
     let checkpoint: CheckpointData | undefined;
     let root = values['checkpoint-dir'] as string | undefined;
     let resumeFrom: string | undefined;
