@@ -3,7 +3,7 @@
 // disk, ends with exactly the weights of an uninterrupted run (cpu backend); the same with
 // SIGTERM; two trainers on one folder; a full disk.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRng } from '@rnnkit/core';

@@ -19,18 +19,21 @@ import { runCli } from './cli.js';
 import { generatedText, rnnkit, TINY } from './test-support/run-cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'rnnkit-hostile-'));
+// biome-ignore lint/suspicious/noExplicitAny: the tests edit arbitrary JSON in place
 type Json = Record<string, any>;
 
 /** A copy of the base checkpoint with model.json (and optionally the weights) edited. */
 function variant(
   name: string,
-  edit: (json: Json, weights: Buffer, weightsName: string) => Buffer | void,
+  edit: (json: Json, weights: Buffer, weightsName: string) => unknown,
 ) {
   const to = join(dir, name);
   cpSync(join(dir, 'base', 'latest'), to, { recursive: true });
   const weightsName = readdirSync(to).find((f) => f.endsWith('.bin')) as string;
   const json = JSON.parse(readFileSync(join(to, 'model.json'), 'utf8'));
-  const weights = edit(json, readFileSync(join(to, weightsName)), weightsName);
+  const weights = edit(json, readFileSync(join(to, weightsName)), weightsName) as
+    | Buffer
+    | undefined;
   writeFileSync(join(to, 'model.json'), JSON.stringify(json));
   if (weights) writeFileSync(join(to, weightsName), weights);
   return name;
@@ -210,7 +213,7 @@ describe('hostile and careless files (issue 13 findings)', { timeout: 120_000 },
   });
 
   describe('6 and 7. malformed and junk training states are refused', () => {
-    const cases: [string, (j: Json, w: Buffer) => Buffer | void, RegExp][] = [
+    const cases: [string, (j: Json, w: Buffer) => unknown, RegExp][] = [
       [
         'initial-loss',
         (j) => {
@@ -257,7 +260,13 @@ describe('hostile and careless files (issue 13 findings)', { timeout: 120_000 },
       [
         'proto',
         (j) => {
-          (j.modelTopology.model as Json).__proto__ = { polluted: true };
+          // An own "__proto__" key in the file, as JSON.parse would create it.
+          for (const at of [j, j.modelTopology.model, j.userDefinedMetadata.training]) {
+            Object.defineProperty(at, '__proto__', {
+              value: { polluted: true, hiddenSize: 99 },
+              enumerable: true,
+            });
+          }
         },
         /.^/,
       ],
