@@ -307,6 +307,14 @@ describe('hostile and careless files (issue 13 findings)', { timeout: 120_000 },
     }
   });
 
+  it('5. an --out under a file is one line, not a stack trace', async () => {
+    writeFileSync(join(dir, 'plain-file'), 'x');
+    for (const format of ['safetensors', 'tfjs-layers']) {
+      const r = await rnnkit(dir, 'export', 'base', '--format', format, '--out', 'plain-file/m');
+      oneLineFailure(r, /Cannot write 'plain-file\/m[^']*': a file is in the way/);
+    }
+  });
+
   it('9. a safetensors file whose metadata asks for 100000 layers: a short error', async () => {
     const e = await rnnkit(
       dir,

@@ -156,7 +156,8 @@ function writeError(path: string, error: unknown): CheckpointWriteError {
   );
 }
 
-function whyWriteFailed(error: unknown): string {
+/** Why a write failed, in words (a full disk, permissions, a file in the way). */
+export function whyWriteFailed(error: unknown): string {
   const code = (error as NodeJS.ErrnoException).code;
   if (code === 'ENOSPC' || code === 'EDQUOT') return 'the disk is full';
   if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') {

@@ -6,6 +6,7 @@ import { FileAccessError, parseJsonSafely } from '@rnnkit/core';
 import { readRegularFile, resolveContained, statRegularFile } from '@rnnkit/core/node';
 import { type LayersModelFiles, readLayersManifest, sidecarPath } from '@rnnkit/trainer';
 import { InputError, asInputError as named } from '../errors.js';
+import { whyWriteFailed } from './checkpoint-files.js';
 import { exists } from './file-access.js';
 
 /** Largest JSON file (sidecar, model.json) read: configs and tokenizers, never weights. */
@@ -79,6 +80,10 @@ function asInputError(error: unknown): unknown {
 }
 
 export async function writeLayersModel(folder: string, files: LayersModelFiles): Promise<string[]> {
+  return writing(folder, () => writeLayersModelFiles(folder, files));
+}
+
+async function writeLayersModelFiles(folder: string, files: LayersModelFiles): Promise<string[]> {
   await mkdir(folder, { recursive: true });
   const weights = join(folder, files.modelJson.weightsManifest[0]?.paths[0] ?? 'weights.bin');
   await writeFile(weights, new Uint8Array(files.weightData));
@@ -91,8 +96,26 @@ export async function writeSafetensorsFiles(
   bytes: Uint8Array,
   sidecar: object,
 ): Promise<string[]> {
+  return writing(out, () => writeSafetensorsPair(out, bytes, sidecar));
+}
+
+async function writeSafetensorsPair(
+  out: string,
+  bytes: Uint8Array,
+  sidecar: object,
+): Promise<string[]> {
   await mkdir(dirname(out), { recursive: true });
   await writeFile(out, bytes);
   await writeFile(sidecarPath(out), `${JSON.stringify(sidecar, null, 2)}\n`);
   return [out, sidecarPath(out)];
+}
+
+/** Runs a write, turning a file-system failure into a one-line InputError naming the path. */
+async function writing<T>(path: string, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === undefined) throw error;
+    throw new InputError(`Cannot write '${path}': ${whyWriteFailed(error)}. Choose another --out.`);
+  }
 }
