@@ -165,19 +165,19 @@ const CASES: [string, string[], number, RegExp][] = [
     'truncated weights',
     ['train', 'text.txt', '--resume', 'truncated'],
     1,
-    /the weights file has \d+ bytes but model.json describes \d+: it is truncated/,
+    /weights files hold \d+ bytes but model.json describes \d+: they are truncated/,
   ],
   [
     'oversized weights',
     ['train', 'text.txt', '--resume', 'oversized'],
     1,
-    /the weights file has \d+ bytes but model.json describes/,
+    /weights files hold \d+ bytes but model.json describes \d+/,
   ],
   [
     'missing weights file',
     ['train', 'text.txt', '--resume', 'noweights'],
     1,
-    /weights file '.*' is missing/,
+    /weights file '.*': there is no such file/,
   ],
   [
     'not an rnnkit checkpoint',
@@ -203,7 +203,7 @@ const CASES: [string, string[], number, RegExp][] = [
     1,
     /already done its 2 steps: give --steps/,
   ],
-  ['sampling a truncated checkpoint', ['sample', 'truncated'], 1, /it is truncated/],
+  ['sampling a truncated checkpoint', ['sample', 'truncated'], 1, /they are truncated/],
   [
     'prime with unknown characters',
     ['sample', 'base', '--prime', 'the ZOO', '--backend', 'cpu'],

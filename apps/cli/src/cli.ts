@@ -54,6 +54,19 @@ ${Object.entries(COMMANDS)
 Run 'rnnkit <command> --help' for a command's options.
 `;
 
+/** A command by name; names every JS object has (`constructor`, `__proto__`) are not commands. */
+function commandNamed(name: string): (typeof COMMANDS)[string] | undefined {
+  return Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+}
+
+function unknownCommand(name: string, io: Io): number {
+  const shown = name.length > 60 ? `${name.slice(0, 60)}…` : name;
+  io.err(
+    `Unknown command '${shown}'. Commands: ${Object.keys(COMMANDS).join(', ')}.\nSee 'rnnkit --help'.\n`,
+  );
+  return 2;
+}
+
 /** Runs the command line; returns the exit code (0 ok, 1 failed, 2 usage error). */
 export async function runCli(argv: string[], io: Io): Promise<number> {
   const [name, ...args] = argv;
@@ -63,17 +76,17 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
   }
   if (name === 'help') {
     const topic = args[0];
-    const command = topic === undefined ? undefined : COMMANDS[topic];
-    io.out(command ? command.help : HELP);
-    return topic === undefined || command ? 0 : 2;
+    if (topic === undefined) {
+      io.out(HELP);
+      return 0;
+    }
+    const command = commandNamed(topic);
+    if (!command) return unknownCommand(topic, io);
+    io.out(command.help);
+    return 0;
   }
-  const command = COMMANDS[name];
-  if (!command) {
-    io.err(
-      `Unknown command '${name}'. Commands: ${Object.keys(COMMANDS).join(', ')}.\nSee 'rnnkit --help'.\n`,
-    );
-    return 2;
-  }
+  const command = commandNamed(name);
+  if (!command) return unknownCommand(name, io);
   try {
     return await command.run(args, io);
   } catch (error) {

@@ -15,6 +15,21 @@ export class InputError extends RnnkitError {
   override readonly code = 'input';
 }
 
+/** Another trainer holds the checkpoint folder's lock: exit code 1, nothing written. */
+export class CheckpointLockedError extends RnnkitError {
+  override name = 'CheckpointLockedError';
+  override readonly code = 'checkpoint-locked';
+}
+
+/**
+ * A checkpoint could not be written (full disk, no permission, a file where a folder should
+ * be): the previous checkpoint is kept and the partial file removed. Exit code 1.
+ */
+export class CheckpointWriteError extends RnnkitError {
+  override name = 'CheckpointWriteError';
+  override readonly code = 'checkpoint-write';
+}
+
 /** An error the user fixes by changing their input, not a bug in rnnkit. */
 export function isUserError(error: unknown): error is RnnkitError {
   return error instanceof RnnkitError && error.userError;

@@ -45,3 +45,31 @@ export class ShapeError extends RnnkitError {
   override readonly name = 'ShapeError';
   override readonly code = 'shape';
 }
+
+/** Why a file could not be used, as {@link FileAccessError.reason}. */
+export type FileAccessReason =
+  | 'bad-path'
+  | 'outside-folder'
+  | 'missing'
+  | 'not-a-file'
+  | 'too-large'
+  | 'size-mismatch'
+  | 'unreadable';
+
+/**
+ * Thrown when a file named by the user or by another file cannot be read safely: a path that
+ * leaves its folder (`..`, absolute, a symlink out), something that is not a regular file (a
+ * folder, FIFO or device), a file larger than its limit or of another size than its manifest
+ * promises, or one that is missing or unreadable. `reason` says which; the message says which
+ * file and what to do.
+ */
+export class FileAccessError extends RnnkitError {
+  override readonly name = 'FileAccessError';
+  override readonly code = 'file-access';
+  readonly reason: FileAccessReason;
+
+  constructor(reason: FileAccessReason, message: string) {
+    super(message);
+    this.reason = reason;
+  }
+}

@@ -14,7 +14,12 @@ export {
 } from './errors.js';
 // files/: whole models to and from checkpoints, safetensors (PyTorch) and tfjs-layers (Keras)
 export type { CheckpointData, HistoryEntry, TrainingState } from './files/checkpoint-data.js';
-export { deserializeCheckpoint, parseModelJson } from './files/deserialize-checkpoint.js';
+export type { CheckpointManifest } from './files/deserialize-checkpoint.js';
+export {
+  deserializeCheckpoint,
+  parseModelJson,
+  readCheckpointManifest,
+} from './files/deserialize-checkpoint.js';
 export {
   disposeKerasModel,
   type KerasModel,
@@ -30,7 +35,9 @@ export {
 export type { LayersModelFiles } from './files/layers-model-export.js';
 export { charLMToLayersModel } from './files/layers-model-export.js';
 export { charLMFromLayersModel } from './files/layers-model-import.js';
+export { readLayersManifest } from './files/layers-model-schema.js';
 export { loadCharLM } from './files/load-char-lm.js';
+export { CHAR_LM_LIMITS } from './files/model-limits.js';
 export type { PortableCharLM } from './files/portable-char-lm.js';
 export { charLMFromPortable, portableCharLM } from './files/portable-char-lm.js';
 export type { CharLMSidecar } from './files/safetensors-char-lm.js';

@@ -11,6 +11,7 @@ import {
 } from '@rnnkit/cells';
 import { ModelFileError } from '../errors.js';
 import type { CharLMConfig } from '../models/char-lm.js';
+import { charLMLimitProblem } from './model-limits.js';
 
 // Read off cells' gate counts, so a new cell type needs no edit here.
 const CELL_BY_GATES: Record<number, CellType> = Object.fromEntries(
@@ -88,9 +89,9 @@ export function inferCharLMConfig(params: NamedArrays): Required<CharLMConfig> {
     );
   }
   let numLayers = 0;
-  while (`rnn.weight_ih_l${numLayers}` in params) numLayers++;
+  while (Object.hasOwn(params, `rnn.weight_ih_l${numLayers}`)) numLayers++;
   const emb = params['embedding.weight']?.shape;
-  return {
+  const config: Required<CharLMConfig> = {
     vocabSize: fc[0] as number,
     cell,
     hiddenSize: h,
@@ -98,6 +99,11 @@ export function inferCharLMConfig(params: NamedArrays): Required<CharLMConfig> {
     input: emb ? 'embedding' : 'onehot',
     embeddingDim: emb?.[1] ?? h,
   };
+  const limit = charLMLimitProblem(config);
+  if (limit !== undefined) {
+    throw new ModelFileError(`These weights describe a model rnnkit does not load: ${limit}.`);
+  }
+  return config;
 }
 
 /**
@@ -126,7 +132,12 @@ export function checkCharLMConfig(value: unknown, where: string): Required<CharL
   }
   const { vocabSize, cell, hiddenSize, numLayers, input, embeddingDim } =
     c as Required<CharLMConfig>;
-  return { vocabSize, cell, hiddenSize, numLayers, input, embeddingDim };
+  const config = { vocabSize, cell, hiddenSize, numLayers, input, embeddingDim };
+  const limit = charLMLimitProblem(config);
+  if (limit !== undefined) {
+    throw new ModelFileError(`${where} describes a model rnnkit does not load: ${limit}.`);
+  }
+  return config;
 }
 
 /**
@@ -148,14 +159,15 @@ export function checkCharLMParams(
   const problems: string[] = [];
   const show = (s: readonly number[]) => `[${s.join(', ')}]`;
   for (const [name, shape] of Object.entries(shapes)) {
-    const a = params[name];
+    if (problems.length >= 20) break; // the first few say enough; a hostile file has thousands
+    const a = Object.hasOwn(params, name) ? params[name] : undefined;
     if (!a) problems.push(`missing ${name} ${show(shape)}`);
     else if (show(a.shape) !== show(shape))
       problems.push(`${name} has shape ${show(a.shape)}, expected ${show(shape)}`);
     else if (!a.data.every(Number.isFinite)) problems.push(`${name} contains NaN or Infinity`);
   }
   for (const name of Object.keys(params))
-    if (!(name in shapes)) problems.push(`unexpected ${name}`);
+    if (!Object.hasOwn(shapes, name) && problems.length < 20) problems.push(`unexpected ${name}`);
   if (problems.length > 0) {
     const { cell, hiddenSize, numLayers, vocabSize, input } = config;
     throw new WeightFormatError(

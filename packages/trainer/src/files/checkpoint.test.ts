@@ -88,7 +88,7 @@ describe('checkpoint format', () => {
     const json = JSON.parse(JSON.stringify(modelJson));
     json.userDefinedMetadata.training.config.batchSize = 0;
     expect(() => deserializeCheckpoint({ modelJson: json, weightData })).toThrow(
-      /training config is invalid/,
+      /training state is malformed \(config\.batchSize/,
     );
   });
 

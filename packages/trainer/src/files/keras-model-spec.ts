@@ -13,6 +13,7 @@ import {
 import * as tf from '@tensorflow/tfjs-core';
 import { ModelFileError } from '../errors.js';
 import type { LayersModelFiles } from './layers-model-export.js';
+import { readLayersManifest } from './layers-model-schema.js';
 
 /** One recurrent layer (or one direction of a Bidirectional), weights in PyTorch layout `_l0`. */
 export interface KerasRecurrentSpec {
@@ -386,6 +387,20 @@ function decode(
   weightData: ArrayBuffer,
   where: string,
 ): NamedArrays {
+  // Float32 only, every field typed, the bytes exactly what the manifest describes: a declared
+  // int32 over float bytes, or a manifest promising more than the file, never decodes.
+  let byteLength: number;
+  try {
+    byteLength = readLayersManifest(modelJson).byteLength;
+  } catch (error) {
+    bad(where, (error as Error).message.replace(/\.$/, ''));
+  }
+  if (byteLength !== weightData.byteLength) {
+    bad(
+      where,
+      `its weightsManifest describes ${byteLength} bytes of float32 weights but the weights hold ${weightData.byteLength}`,
+    );
+  }
   const specs = (modelJson.weightsManifest ?? []).flatMap((g) => g.weights);
   let tensors: tf.NamedTensorMap;
   try {

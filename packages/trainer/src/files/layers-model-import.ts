@@ -11,8 +11,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import { ModelFileError } from '../errors.js';
 import type { CharLMConfig } from '../models/char-lm.js';
 import { checkCharLMParams, recurrentConfigOf } from './char-lm-shapes.js';
+import { checkSchema } from './checkpoint-schema.js';
 import type { LayersModelFiles } from './layers-model-export.js';
+import { LayersModelJsonSchema } from './layers-model-schema.js';
 import { KERAS_CLASS } from './layers-topology.js';
+import { CHAR_LM_LIMITS, charLMLimitProblem } from './model-limits.js';
 import type { PortableCharLM } from './portable-char-lm.js';
 import { readSidecar } from './safetensors-char-lm.js';
 
@@ -37,14 +40,20 @@ export function charLMFromLayersModel(
   where = 'model.json',
 ): PortableCharLM {
   const { modelJson, weightData } = files;
-  const topology = modelJson.modelTopology as { class_name?: string; config?: unknown } | undefined;
-  const raw = topology?.config as { layers?: LayerJson[] } | LayerJson[] | undefined;
-  const all = Array.isArray(raw) ? raw : raw?.layers;
-  if (topology?.class_name !== 'Sequential' || !Array.isArray(all)) {
-    bad(where, `its model is ${topology?.class_name ?? 'missing'}, not a Keras Sequential model`);
+  const topology = (modelJson as { modelTopology?: unknown } | null)?.modelTopology as
+    | { class_name?: unknown }
+    | undefined;
+  if (topology?.class_name !== 'Sequential') {
+    const kind = typeof topology?.class_name === 'string' ? topology.class_name : 'missing';
+    bad(where, `its model is ${kind.slice(0, 100)}, not a Keras Sequential model`);
   }
+  const checked = checkSchema(LayersModelJsonSchema, modelJson);
+  if (!checked.ok) bad(where, `its model.json is malformed (${checked.problem})`);
+  const raw = checked.value.modelTopology.config;
+  const all = (Array.isArray(raw) ? raw : raw.layers) as LayerJson[];
   const layers = all.filter((l) => l.class_name !== 'InputLayer');
-  const weights = decode(modelJson, weightData, where);
+  checkSizesBeforeDecoding(layers, where);
+  const weights = decode(checked.value.weightsManifest, weightData, where);
   const of = (layer: LayerJson, suffix: string): NamedArray => {
     const name = layer.config.name as string;
     const hit = Object.keys(weights).find(
@@ -89,6 +98,8 @@ export function charLMFromLayersModel(
       `its first recurrent layer reads ${kernel0.shape[0]} features but the Dense layer has ${vocabSize} units: a one-hot model has both equal to the vocabulary size`,
     );
   }
+  const limit = charLMLimitProblem(model);
+  if (limit !== undefined) bad(where, `it describes a model rnnkit does not load: ${limit}`);
   const keras: KerasLayerWeights[] = recurrent.map((l) => ({
     kernel: of(l, 'kernel'),
     recurrentKernel: of(l, 'recurrent_kernel'),
@@ -140,12 +151,44 @@ function checkRecurrent(layer: LayerJson, cell: CellType, where: string): KerasG
   return c.reset_after === true ? 'reset-after' : 'reset-before';
 }
 
+/** The recurrent layers' units and the Dense layer's units within CHAR_LM_LIMITS. */
+function checkSizesBeforeDecoding(layers: LayerJson[], where: string): void {
+  if (layers.length > CHAR_LM_LIMITS.maxNumLayers + 2) {
+    bad(
+      where,
+      `it has ${layers.length} layers, more than the ${CHAR_LM_LIMITS.maxNumLayers} recurrent layers rnnkit loads`,
+    );
+  }
+  for (const layer of layers) {
+    const c =
+      (layer.class_name === 'TimeDistributed'
+        ? (layer.config.layer as LayerJson | undefined)?.config
+        : layer.config) ?? {};
+    const units = c.units;
+    if (units === undefined) continue;
+    const max = Math.max(CHAR_LM_LIMITS.maxHiddenSize, CHAR_LM_LIMITS.maxVocabSize);
+    if (!Number.isSafeInteger(units) || (units as number) < 1 || (units as number) > max) {
+      bad(
+        where,
+        `layer ${String(c.name).slice(0, 100)} has units ${JSON.stringify(units)?.slice(0, 50)}, not a size rnnkit loads`,
+      );
+    }
+  }
+}
+
 function decode(
-  modelJson: LayersModelFiles['modelJson'],
+  manifest: { weights: { name: string; shape: number[]; dtype: 'float32' }[] }[],
   weightData: ArrayBuffer,
   where: string,
 ): NamedArrays {
-  const specs = (modelJson.weightsManifest ?? []).flatMap((g) => g.weights);
+  const specs = manifest.flatMap((g) => g.weights);
+  const bytes = specs.reduce((n, s) => n + 4 * s.shape.reduce((a, b) => a * b, 1), 0);
+  if (bytes !== weightData.byteLength) {
+    bad(
+      where,
+      `its weightsManifest describes ${bytes} bytes of float32 weights but the weights files hold ${weightData.byteLength}`,
+    );
+  }
   let tensors: tf.NamedTensorMap;
   try {
     tensors = tf.io.decodeWeights(weightData, specs);

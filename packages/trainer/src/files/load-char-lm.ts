@@ -2,6 +2,7 @@ import { loadParamsStateDict } from '@rnnkit/cells';
 import { CharTokenizer } from '@rnnkit/tokenizer';
 import { CheckpointError } from '../errors.js';
 import { type CharLM, charLMParams, createCharLM, disposeCharLM } from '../models/char-lm.js';
+import { checkCharLMConfig, checkCharLMParams } from './char-lm-shapes.js';
 import type { CheckpointData } from './checkpoint-data.js';
 
 /**
@@ -18,11 +19,14 @@ export function loadCharLM(data: CheckpointData): { model: CharLM; tokenizer: Ch
   let tokenizer: CharTokenizer;
   let model: CharLM;
   try {
+    // Validate before allocating: limits, then every weight's name and shape.
+    const config = checkCharLMConfig(data.model, 'the checkpoint');
+    checkCharLMParams(config, data.params, 'the checkpoint');
     tokenizer = CharTokenizer.fromJSON(data.tokenizer);
     model = createCharLM(data.model);
   } catch (error) {
     throw new CheckpointError(
-      `Cannot load the checkpoint: ${(error as Error).message} Use another checkpoint.`,
+      `Cannot load the checkpoint: ${(error as Error).message.replace(/\n\s*/g, ' ')} Use another checkpoint.`,
     );
   }
   try {

@@ -8,6 +8,7 @@ import {
   createCharLM,
   disposeCharLM,
 } from '../models/char-lm.js';
+import { checkCharLMConfig, checkCharLMParams } from './char-lm-shapes.js';
 
 /**
  * A character model as plain data, the common ground of every file format: its full config,
@@ -49,6 +50,12 @@ export function charLMFromPortable(p: PortableCharLM): {
   model: CharLM;
   tokenizer?: CharTokenizer;
 } {
+  // Validate before allocating: limits, then every weight's name and shape.
+  checkCharLMParams(
+    checkCharLMConfig(p.model, 'the imported model'),
+    p.params,
+    'the imported model',
+  );
   const tokenizer = p.tokenizer ? CharTokenizer.fromJSON(p.tokenizer) : undefined;
   if (tokenizer && tokenizer.vocabSize !== p.model.vocabSize) {
     throw new ModelFileError(

@@ -1,4 +1,5 @@
 import { readSafetensors, writeSafetensors } from '@rnnkit/cells';
+import { parseJsonSafely } from '@rnnkit/core';
 import type { CharTokenizerJSON } from '@rnnkit/tokenizer';
 import { ModelFileError } from '../errors.js';
 import type { CharLMConfig } from '../models/char-lm.js';
@@ -78,11 +79,9 @@ export function charLMFromSafetensors(
   const { arrays, metadata } = readSafetensors(bytes);
   let side = sidecar;
   if (side === undefined && metadata.rnnkit !== undefined) {
-    try {
-      side = JSON.parse(metadata.rnnkit);
-    } catch {
+    side = parseJsonSafely(metadata.rnnkit, () => {
       throw new ModelFileError(`${where} has an unreadable rnnkit entry in its __metadata__.`);
-    }
+    });
   }
   const model = side === undefined ? inferCharLMConfig(arrays) : readSidecar(side).model;
   checkCharLMParams(model, arrays, where);

@@ -142,6 +142,11 @@ export function createTrainer(text: string, options: TrainOptions = {}): Trainer
   if (text.length === 0)
     throw new TrainingDataError('The text is empty: give some text to train on.');
   const tokenizer = CharTokenizer.fromText(text);
+  if (tokenizer.vocabSize < 2) {
+    throw new TrainingDataError(
+      `The text has only one distinct character (${JSON.stringify(tokenizer.vocabulary[0])}): there is nothing to predict. Train on a text with at least two different characters.`,
+    );
+  }
   const split = splitText(tokenizer.encode(text), checked);
   const config = resolveTrainConfig(options, split.train.windows);
   const model = createCharLM(

@@ -1,9 +1,17 @@
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { BACKENDS, initBackend } from '@rnnkit/backend';
 import { type CheckpointData, createTrainer, resumeTrainer, type Trainer } from '@rnnkit/trainer';
 import { InputError, reportUserErrors, UsageError } from '../../errors.js';
-import { findCheckpoint, readCheckpoint, writeCheckpoint } from '../../files/checkpoint-files.js';
+import {
+  findCheckpoint,
+  prepareCheckpointDir,
+  readCheckpoint,
+  removeStaleFiles,
+  removeTempFilesSync,
+  writeCheckpoint,
+} from '../../files/checkpoint-files.js';
+import { lockCheckpointDir } from '../../files/checkpoint-lock.js';
 import { readTextFile } from '../../files/text-file.js';
 import type { Io } from '../../io.js';
 import { choiceOption, intOption, parseCommand } from '../../options.js';
@@ -33,12 +41,17 @@ export async function train(args: string[], io: Io): Promise<number> {
   const mode: ProgressMode = values.json ? 'json' : process.stdout.isTTY ? 'tty' : 'plain';
 
   return reportUserErrors('train', io, async () => {
-    const text = await readTextFile(file);
+    const text = await readTextFile(file, (read, total) =>
+      io.err(
+        `Reading '${file}': ${Math.round((100 * read) / total)}% (${(read / 2 ** 20).toFixed(0)} of ${(total / 2 ** 20).toFixed(0)} MB)\n`,
+      ),
+    );
     let checkpoint: CheckpointData | undefined;
     let root = values['checkpoint-dir'] as string | undefined;
+    let resumeFrom: string | undefined;
     if (resume !== undefined) {
       const folder = await findCheckpoint(resume, 'latest');
-      checkpoint = await readCheckpoint(folder);
+      resumeFrom = folder;
       const named = ['latest', 'best'].includes(basename(folder));
       root ??= named ? dirname(folder) : folder;
     } else {
@@ -53,30 +66,66 @@ export async function train(args: string[], io: Io): Promise<number> {
         );
       }
     }
+    // Everything about the run is checked before the folder is touched: the checkpoint, the
+    // options against the text, whether there are steps left.
+    const stamp = async () =>
+      resumeFrom ? readFile(join(resumeFrom, 'model.json'), 'utf8').catch(() => '') : '';
+    const before = await stamp();
+    if (resumeFrom !== undefined) checkpoint = await readCheckpoint(resumeFrom);
     await initBackend({ backend });
-    const trainer = checkpoint
-      ? resumeTrainer(text, checkpoint, options)
-      : createTrainer(text, options);
-    try {
-      if (trainer.step >= trainer.config.steps) {
+    const start = (from: CheckpointData | undefined): Trainer => {
+      const t = from ? resumeTrainer(text, from, options) : createTrainer(text, options);
+      if (t.step >= t.config.steps) {
+        t.dispose();
         throw new InputError(
-          `The checkpoint has already done its ${trainer.config.steps} steps: give --steps with a larger number to train further.`,
+          `The checkpoint has already done its ${t.config.steps} steps: give --steps with a larger number to train further.`,
         );
       }
-      return await runTraining(trainer, {
-        io,
-        mode,
-        logEvery,
-        root,
-        file,
-        backend,
-        workers: options.workers,
-      });
+      return t;
+    };
+    let trainer = start(checkpoint);
+    try {
+      // Then a folder we can write to, ours alone, without a killed run's leftovers.
+      await prepareCheckpointDir(root);
+      const note = (message: string) => io.err(`${message}\n`);
+      const lock = await lockCheckpointDir(root, note);
+      const releaseOnExit = () => lock.releaseSync();
+      process.on('exit', releaseOnExit);
+      try {
+        for (const stale of await removeStaleFiles(root)) {
+          note(`Removed ${stale}, left by a run that was killed.`);
+        }
+        if (resumeFrom !== undefined && (await stamp()) !== before) {
+          // Another trainer saved between our read and our lock: continue from its save.
+          trainer.dispose();
+          trainer = start(await readCheckpoint(resumeFrom));
+        }
+        return await runTraining(trainer, {
+          io,
+          mode,
+          logEvery,
+          root,
+          file,
+          backend,
+          workers: options.workers,
+        });
+      } finally {
+        await lock.release();
+        process.off('exit', releaseOnExit);
+      }
     } finally {
       trainer.dispose();
     }
   });
 }
+
+/** The signals that stop a run with a save, and the exit code of each (128 + its number). */
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+const SIGNAL_EXIT: Record<(typeof STOP_SIGNALS)[number], number> = {
+  SIGINT: 130,
+  SIGTERM: 143,
+  SIGHUP: 129,
+};
 
 interface RunContext {
   io: Io;
@@ -99,14 +148,20 @@ async function runTraining(trainer: Trainer, ctx: RunContext): Promise<number> {
       `batch ${c.batchSize} x ${c.seqLength}, ${trainer.windowsPerEpoch} steps per epoch, ${c.steps} steps, backend ${ctx.backend}${ctx.workers === undefined || ctx.workers === 1 ? '' : `, workers ${ctx.workers}`}; checkpoints in ${ctx.root}.`,
   );
   const controller = new AbortController();
-  let interrupts = 0;
-  const onSigint = () => {
-    interrupts += 1;
-    // A second Ctrl-C does not wait: checkpoint writes are atomic, so nothing is corrupted.
-    if (interrupts > 1) process.exit(130);
+  let stoppedBy: (typeof STOP_SIGNALS)[number] | undefined;
+  const onSignal = (signal: (typeof STOP_SIGNALS)[number]) => {
+    if (stoppedBy !== undefined) {
+      // A second signal does not wait: checkpoint writes are atomic (the previous model.json
+      // stays until the new one is complete), so removing the temp files is all that is left.
+      removeTempFilesSync();
+      ctx.io.err(`\n${signal} again: exiting without saving; ${latest} holds the last save.\n`);
+      process.exit(SIGNAL_EXIT[stoppedBy]);
+    }
+    stoppedBy = signal;
+    progress.note(`${signal}: saving ${latest} after this step (send it again to exit at once).`);
     controller.abort();
   };
-  process.on('SIGINT', onSigint);
+  for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
   let learningRate = c.learningRate;
   try {
     for await (const e of trainer.run({ signal: controller.signal })) {
@@ -121,14 +176,15 @@ async function runTraining(trainer: Trainer, ctx: RunContext): Promise<number> {
         progress.note(`Saved ${latest}${e.best ? ` and ${best}` : ''} (step ${e.step}).`);
       } else if (e.reason === 'aborted') {
         await writeCheckpoint(latest, trainer.checkpoint());
+        const signal = stoppedBy ?? 'SIGINT';
         progress.note(
-          `Interrupted at step ${e.step}: saved ${latest}. Continue with: rnnkit train ${ctx.file} --resume ${latest}`,
+          `Interrupted at step ${e.step}: saved ${latest} (${signal}). Continue with: rnnkit train ${ctx.file} --resume ${latest}`,
         );
-        return 130;
+        return SIGNAL_EXIT[signal];
       }
     }
   } finally {
-    process.off('SIGINT', onSigint);
+    for (const signal of STOP_SIGNALS) process.off(signal, onSignal);
   }
   progress.note(`Done: ${trainer.step} steps. Sample with: rnnkit sample ${best}`);
   return 0;

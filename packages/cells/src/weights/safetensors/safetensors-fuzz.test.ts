@@ -94,7 +94,9 @@ function mutateHeader(file: Uint8Array, rng: () => number, headerEnd: number): U
   return out;
 }
 
-describe('safetensors reader under fuzzing', () => {
+// 3000 mutations take about 2 s on an idle machine and 10+ s on a busy 2-core one: the timeout
+// is explicit and generous rather than vitest's 5 s default, so a loaded machine does not fail it.
+describe('safetensors reader under fuzzing', { timeout: 120_000 }, () => {
   beforeAll(async () => {
     await initBackend({ backend: 'cpu' });
   });
