@@ -70,8 +70,14 @@ export async function writeCheckpoint(folder: string, data: CheckpointData): Pro
   await mkdir(folder, { recursive: true });
   const weightsName = `weights-${data.training?.step ?? 0}-${randomBytes(4).toString('hex')}.bin`;
   const { modelJson, weightData } = serializeCheckpoint(data, { weightsPath: weightsName });
-  await writeAtomic(join(folder, weightsName), new Uint8Array(weightData));
-  await writeAtomic(join(folder, 'model.json'), `${JSON.stringify(modelJson)}\n`);
+  const weightsPath = join(folder, weightsName);
+  await writeAtomic(weightsPath, new Uint8Array(weightData));
+  try {
+    await writeAtomic(join(folder, 'model.json'), `${JSON.stringify(modelJson)}\n`);
+  } catch (error) {
+    await rm(weightsPath, { force: true }); // nothing names it: do not leave it behind
+    throw error;
+  }
   for (const name of await readdir(folder)) {
     if (/^weights-.*\.bin$/.test(name) && name !== weightsName) await rm(join(folder, name));
   }
@@ -79,12 +85,17 @@ export async function writeCheckpoint(folder: string, data: CheckpointData): Pro
 
 async function writeAtomic(path: string, content: Uint8Array | string): Promise<void> {
   const temp = `${path}.tmp-${process.pid}`;
-  const file = await open(temp, 'w');
   try {
-    await file.writeFile(content);
-    await file.sync(); // on disk before the rename makes it visible
-  } finally {
-    await file.close();
+    const file = await open(temp, 'w');
+    try {
+      await file.writeFile(content);
+      await file.sync(); // on disk before the rename makes it visible
+    } finally {
+      await file.close();
+    }
+    await rename(temp, path);
+  } catch (error) {
+    await rm(temp, { force: true }); // a failed write leaves no truncated file behind
+    throw error;
   }
-  await rename(temp, path);
 }
