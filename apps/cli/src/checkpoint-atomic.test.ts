@@ -52,7 +52,7 @@ syncBuiltinESMExports();
 /** `rnnkit train` with a failure injected into the given file operation. */
 async function trainWithFailure(root: string, mode: string, path: string, nth: number) {
   const saved = process.env.NODE_OPTIONS;
-  process.env.NODE_OPTIONS = `--import=${pathToFileURL(INJECT).href}`;
+  process.env.NODE_OPTIONS = `${saved ?? ''} --import=${pathToFileURL(INJECT).href}`.trim();
   process.env.RNNKIT_TEST_FAIL = mode;
   process.env.RNNKIT_TEST_FAIL_PATH = path;
   process.env.RNNKIT_TEST_FAIL_NTH = String(nth);
