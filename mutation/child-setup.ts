@@ -1,0 +1,41 @@
+// Vitest setup for `pnpm test:mutation` only. The CLI tests run the built CLI as child
+// processes, which Stryker's runner cannot see: this passes the active mutant to them (the
+// instrumented code reads __STRYKER_ACTIVE_MUTANT__) and credits the mutants they reach to the
+// test that spawned them, so perTest coverage selects that test for those mutants.
+import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach } from 'vitest';
+
+interface StrykerNamespace {
+  activeMutant?: string;
+  currentTestId?: string;
+  mutantCoverage?: { static: Record<string, number>; perTest: Record<string, Record<string, number>> };
+}
+const ns = ((globalThis as { __stryker__?: StrykerNamespace }).__stryker__ ??= {});
+const preload = fileURLToPath(new URL('./child-coverage.mjs', import.meta.url));
+const dir = join(tmpdir(), `rnnkit-mutation-${process.pid}`);
+
+beforeEach(() => {
+  mkdirSync(dir, { recursive: true });
+  process.env.RNNKIT_MUTATION_COVERAGE_DIR = dir;
+  if (!(process.env.NODE_OPTIONS ?? '').includes(preload)) {
+    process.env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ''} --import=${preload}`.trim();
+  }
+  if (ns.activeMutant === undefined) delete process.env.__STRYKER_ACTIVE_MUTANT__;
+  else process.env.__STRYKER_ACTIVE_MUTANT__ = String(ns.activeMutant);
+});
+
+afterEach(() => {
+  const files = readdirSync(dir);
+  if (ns.currentTestId !== undefined && files.length > 0) {
+    ns.mutantCoverage ??= { static: {}, perTest: {} };
+    const mine = (ns.mutantCoverage.perTest[ns.currentTestId] ??= {});
+    for (const file of files) {
+      const hits = JSON.parse(readFileSync(join(dir, file), 'utf8')) as Record<string, number>;
+      for (const [id, n] of Object.entries(hits)) mine[id] = (mine[id] ?? 0) + n;
+    }
+  }
+  for (const file of files) rmSync(join(dir, file), { force: true });
+});
