@@ -51,7 +51,7 @@ const entropy = (c: number[]) =>
 // for all but a vanishing share of seeds; with the seeds fixed, the outcome never changes.
 const BOUND = 35;
 
-describe('temperature', () => {
+describe('temperature', { timeout: 60_000 }, () => {
   it('draws with the frequencies of softmax(logits / T)', () => {
     for (const [t, seed] of [
       [0.5, 11],
@@ -83,7 +83,7 @@ describe('temperature', () => {
 const LAST = () => 1 - 1e-12;
 const FIRST = () => 0;
 
-describe('top-k', () => {
+describe('top-k', { timeout: 60_000 }, () => {
   // Ranked by probability: 3, 0, 5, 1, 2, 4.
   const logits = [1, -0.5, -1, 2, -2, 0.3];
 
@@ -111,7 +111,7 @@ describe('top-k', () => {
   });
 });
 
-describe('top-p', () => {
+describe('top-p', { timeout: 60_000 }, () => {
   const ln = Math.log;
 
   it('keeps the smallest set whose probability reaches p, including exactly p', () => {
@@ -154,7 +154,7 @@ describe('top-p', () => {
   });
 });
 
-describe('greedy', () => {
+describe('greedy', { timeout: 60_000 }, () => {
   it('takes the most likely character whatever the other options and the random draw', () => {
     const logits = [0.1, 0.3, 2.5, -1, 2.4];
     for (const random of [FIRST, LAST, createRng(3)]) {

@@ -26,7 +26,7 @@ const BATCHES = [1, 2, 3, 4, 7];
 const SEQS = [1, 2, 3, 5, 8, 16];
 const FRACTIONS = [0, 0.01, 0.05, 0.1, 0.25, 0.5, 0.9];
 
-describe('splitText boundary', () => {
+describe('splitText boundary', { timeout: 60_000 }, () => {
   it('never validates a training target, and counts both parts exactly', () => {
     let fitted = 0;
     let refused = 0;

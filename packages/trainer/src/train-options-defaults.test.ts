@@ -45,7 +45,7 @@ async function rates(options: TrainOptions): Promise<number[]> {
   return out;
 }
 
-describe('training options', () => {
+describe('training options', { timeout: 60_000 }, () => {
   beforeAll(async () => {
     await initBackend({ backend: 'cpu' });
   });

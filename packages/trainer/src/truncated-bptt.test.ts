@@ -151,7 +151,7 @@ const close = (a: ArrayLike<number>, b: ArrayLike<number>, tol: number) => {
   expect(worst).toBeLessThan(tol);
 };
 
-describe('truncated BPTT on cpu', () => {
+describe('truncated BPTT on cpu', { timeout: 60_000 }, () => {
   beforeAll(async () => {
     await initBackend({ backend: 'cpu' });
   });
