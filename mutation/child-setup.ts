@@ -6,16 +6,39 @@ import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, beforeEach } from 'vitest';
+import { afterEach, beforeEach, inject } from 'vitest';
 
 interface StrykerNamespace {
   activeMutant?: string;
   currentTestId?: string;
-  mutantCoverage?: { static: Record<string, number>; perTest: Record<string, Record<string, number>> };
+  mutantCoverage?: {
+    static: Record<string, number>;
+    perTest: Record<string, Record<string, number>>;
+  };
 }
 const ns = ((globalThis as { __stryker__?: StrykerNamespace }).__stryker__ ??= {});
 const preload = fileURLToPath(new URL('./child-coverage.mjs', import.meta.url));
 const dir = join(tmpdir(), `rnnkit-mutation-${process.pid}`);
+
+// The id Stryker's own setup gives a test (its toRawTestId), computed here from the task: its
+// afterEach may already have cleared ns.currentTestId when this one runs.
+const separator = (() => {
+  try {
+    return inject('testNameSeparator' as never) as string;
+  } catch {
+    return ' ';
+  }
+})();
+interface Task {
+  name: string;
+  suite?: Task;
+  file?: { filepath?: string };
+}
+function testId(task: Task): string {
+  const names = [task.name];
+  for (let s = task.suite; s; s = s.suite) names.unshift(s.name);
+  return `${task.file?.filepath ?? 'unknown.js'}#${names.join(separator).trim()}`;
+}
 
 beforeEach(() => {
   mkdirSync(dir, { recursive: true });
@@ -27,11 +50,12 @@ beforeEach(() => {
   else process.env.__STRYKER_ACTIVE_MUTANT__ = String(ns.activeMutant);
 });
 
-afterEach(() => {
+afterEach(({ task }) => {
   const files = readdirSync(dir);
-  if (ns.currentTestId !== undefined && files.length > 0) {
+  // Only while Stryker measures coverage (no active mutant).
+  if (ns.activeMutant === undefined && files.length > 0) {
     ns.mutantCoverage ??= { static: {}, perTest: {} };
-    const mine = (ns.mutantCoverage.perTest[ns.currentTestId] ??= {});
+    const mine = (ns.mutantCoverage.perTest[testId(task as unknown as Task)] ??= {});
     for (const file of files) {
       const hits = JSON.parse(readFileSync(join(dir, file), 'utf8')) as Record<string, number>;
       for (const [id, n] of Object.entries(hits)) mine[id] = (mine[id] ?? 0) + n;

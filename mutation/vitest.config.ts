@@ -38,8 +38,6 @@ export default defineConfig({
             'src/**/train-defaults.test.ts',
             'src/**/train-schedules.test.ts',
             'src/**/checkpoint-atomic.test.ts',
-            'src/**/export-import-force.test.ts',
-            'src/**/bad-input.test.ts',
             'src/**/cli.test.ts',
           ],
           setupFiles: [setup],
