@@ -16,7 +16,9 @@ interface StrykerNamespace {
     perTest: Record<string, Record<string, number>>;
   };
 }
-const ns = ((globalThis as { __stryker__?: StrykerNamespace }).__stryker__ ??= {});
+const g = globalThis as { __stryker__?: StrykerNamespace };
+g.__stryker__ ??= {};
+const ns = g.__stryker__;
 const preload = fileURLToPath(new URL('./child-coverage.mjs', import.meta.url));
 const dir = join(tmpdir(), `rnnkit-mutation-${process.pid}`);
 
@@ -55,7 +57,9 @@ afterEach(({ task }) => {
   // Only while Stryker measures coverage (no active mutant).
   if (ns.activeMutant === undefined && files.length > 0) {
     ns.mutantCoverage ??= { static: {}, perTest: {} };
-    const mine = (ns.mutantCoverage.perTest[testId(task as unknown as Task)] ??= {});
+    const id = testId(task as unknown as Task);
+    ns.mutantCoverage.perTest[id] ??= {};
+    const mine = ns.mutantCoverage.perTest[id];
     for (const file of files) {
       const hits = JSON.parse(readFileSync(join(dir, file), 'utf8')) as Record<string, number>;
       for (const [id, n] of Object.entries(hits)) mine[id] = (mine[id] ?? 0) + n;
