@@ -11,7 +11,9 @@ export default {
   packageManager: 'pnpm',
   testRunner: 'vitest',
   plugins: ['@stryker-mutator/vitest-runner'],
-  vitest: { configFile: 'mutation/vitest.config.ts' },
+  // related: false, or vitest would run only tests that import a mutated file, and the CLI
+  // tests reach the CLI through a child process, not an import.
+  vitest: { configFile: 'mutation/vitest.config.ts', related: false },
   coverageAnalysis: 'perTest',
   // Error message wording is not behaviour; leaving it out keeps the run under an hour.
   mutator: { excludedMutations: ['StringLiteral'] },
