@@ -22,15 +22,16 @@ const ns = g.__stryker__;
 const preload = fileURLToPath(new URL('./child-coverage.mjs', import.meta.url));
 const dir = join(tmpdir(), `rnnkit-mutation-${process.pid}`);
 
-// The id Stryker's own setup gives a test (its toRawTestId), computed here from the task: its
-// afterEach may already have cleared ns.currentTestId when this one runs.
+// The id Stryker's own setup gives a test: read in beforeEach (its beforeEach runs first), or
+// else computed from the task as its toRawTestId does.
 const separator = (() => {
   try {
-    return inject('testNameSeparator' as never) as string;
+    return (inject('testNameSeparator' as never) as string | undefined) ?? ' ';
   } catch {
     return ' ';
   }
 })();
+let current: string | undefined; // Stryker's id for the running test, set by its beforeEach
 interface Task {
   name: string;
   suite?: Task;
@@ -43,6 +44,7 @@ function testId(task: Task): string {
 }
 
 beforeEach(() => {
+  current = ns.currentTestId;
   mkdirSync(dir, { recursive: true });
   process.env.RNNKIT_MUTATION_COVERAGE_DIR = dir;
   if (!(process.env.NODE_OPTIONS ?? '').includes(preload)) {
@@ -57,7 +59,7 @@ afterEach(({ task }) => {
   // Only while Stryker measures coverage (no active mutant).
   if (ns.activeMutant === undefined && files.length > 0) {
     ns.mutantCoverage ??= { static: {}, perTest: {} };
-    const id = testId(task as unknown as Task);
+    const id = current ?? testId(task as unknown as Task);
     ns.mutantCoverage.perTest[id] ??= {};
     const mine = ns.mutantCoverage.perTest[id];
     for (const file of files) {
