@@ -1,6 +1,6 @@
 // The smallest vitest projects that cover the mutation scope (stryker.config.mjs): the
 // trainer's tests without the seq2seq, interop, verify and lecture suites, and the CLI tests of
-// options, defaults, schedules and checkpoint files. The task demos are left out.
+// options, defaults, schedules, checkpoint files and bad input. The task demos are left out.
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
@@ -38,6 +38,8 @@ export default defineConfig({
             'src/**/train-defaults.test.ts',
             'src/**/train-schedules.test.ts',
             'src/**/checkpoint-atomic.test.ts',
+            'src/**/checkpoint-paths.test.ts',
+            'src/**/bad-input.test.ts',
             'src/**/cli.test.ts',
           ],
           setupFiles: [setup],
