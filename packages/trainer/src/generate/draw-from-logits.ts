@@ -54,11 +54,13 @@ export function drawFromLogits(
     (a, b) => (probs[b] as number) - (probs[a] as number) || a - b,
   );
   if (options.topK != null) order = order.slice(0, options.topK);
-  if (options.topP != null) {
+  if (options.topP != null && options.topP < 1) {
+    // The summed float64 probabilities can fall short of p by a few ulps where the exact mass
+    // reaches it (0.5 + 0.3 < 0.8): allow for that, or p = 0.8 would keep a third character.
+    const p = options.topP - 1e-12;
     let mass = 0;
     let keep = 0;
-    while (keep < order.length && mass < options.topP)
-      mass += probs[order[keep++] as number] as number;
+    while (keep < order.length && mass < p) mass += probs[order[keep++] as number] as number;
     order = order.slice(0, keep);
   }
   let kept = 0;

@@ -1,0 +1,52 @@
+// Mutation testing, on demand: `pnpm test:mutation` (not in `pnpm test` or .ci/run). Scope: the
+// trainer's training loop, data, sampling and checkpoint code, and the CLI's option parsing
+// and checkpoint/model file writing. Globs use **/ so files moved into folders stay in scope.
+// The build runs in Stryker's sandbox after instrumentation, so the CLI processes the tests
+// spawn run the mutated code too (mutation/child-setup.ts passes them the active mutant).
+const trainer = (name) => `packages/trainer/src/**/${name}.ts`;
+const cli = (name) => `apps/cli/src/**/${name}.ts`;
+
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  packageManager: 'pnpm',
+  testRunner: 'vitest',
+  plugins: ['@stryker-mutator/vitest-runner'],
+  // related: false, or vitest would run only tests that import a mutated file, and the CLI
+  // tests reach the CLI through a child process, not an import.
+  vitest: { configFile: 'mutation/vitest.config.ts', related: false },
+  coverageAnalysis: 'perTest',
+  // Error message wording is not behaviour; leaving it out keeps the run under an hour.
+  mutator: { excludedMutations: ['StringLiteral'] },
+  ignoreStatic: true,
+  concurrency: 2,
+  timeoutMS: 30_000,
+  mutate: [
+    // training loop
+    trainer('train-loop'),
+    trainer('train-config'),
+    trainer('resume-trainer'),
+    trainer('trainer-snapshot'),
+    // data
+    trainer('split-text'),
+    trainer('text-streams'),
+    trainer('evaluate'),
+    // sampling
+    trainer('sampling'),
+    trainer('sampler'),
+    // checkpoints
+    trainer('serialize-checkpoint'),
+    trainer('deserialize-checkpoint'),
+    // CLI options and checkpoint files
+    cli('options'),
+    cli('number-option'),
+    cli('train-options'),
+    cli('checkpoint-files'),
+  ],
+  buildCommand: 'node mutation/build.mjs',
+  // event-recorder writes each tested mutant as it goes, so a run stopped early still tells.
+  reporters: ['clear-text', 'progress', 'html', 'json', 'event-recorder'],
+  eventReporter: { baseDir: 'reports/mutation/events' },
+  htmlReporter: { fileName: 'reports/mutation/mutation.html' },
+  jsonReporter: { fileName: 'reports/mutation/mutation.json' },
+  tempDirName: '.stryker-tmp',
+};
