@@ -2,8 +2,10 @@
 // draws against softmax(logits / T), and the exact set top-k and top-p keep. The draws are
 // seeded, so the chi-square bounds are deterministic: they cannot flake, and each is paired with
 // the statistic against the wrong distribution, which must be far above the bound.
+
+import { createRng } from '@rnnkit/core';
 import { describe, expect, it } from 'vitest';
-import { createRng, drawFromLogits, type SamplingOptions } from './index.js';
+import { drawFromLogits, type SamplingOptions } from './index.js';
 
 const LOGITS = [2, 1.2, 0.5, 0, -0.7, -1.5];
 const DRAWS = 20_000;

@@ -3,7 +3,8 @@
 // no position may be a target of both parts, validation must be the end of the text in whole
 // windows, and training must use every batch that fits before it.
 import { describe, expect, it } from 'vitest';
-import { splitText, type TextStreams, TrainingDataError, textStreams, windowAt } from './index.js';
+import { type TextStreams, textStreams, windowAt } from './data/text-streams.js';
+import { splitText, TrainingDataError } from './index.js';
 
 const positions = (n: number) => Int32Array.from({ length: n }, (_, i) => i);
 
