@@ -63,3 +63,14 @@ export class RecurrentOptionError extends RnnkitError {
   override readonly name = 'RecurrentOptionError';
   override readonly code = 'recurrent-option';
 }
+
+/**
+ * Thrown when a custom cell (`defineCell`) is malformed or its step breaks its own contract:
+ * a parameter without a shape or with an unknown initialiser, or a step that returns `h` (or
+ * `c`) of the wrong shape, or leaves out `c` that its state declares. The message names the
+ * cell and what was expected.
+ */
+export class CustomCellError extends RnnkitError {
+  override readonly name = 'CustomCellError';
+  override readonly code = 'custom-cell';
+}

@@ -5,11 +5,25 @@ export { createRng, ShapeError } from '@rnnkit/core';
 // cell/: the cell types
 export { ACTIVATIONS, type Activation, isActivation } from './cell/activations.js';
 export { CELL_TYPES, type CellType, gateCount, isCellType } from './cell/cell-type.js';
+export {
+  type CustomCell,
+  type CustomCellInit,
+  type CustomCellParam,
+  type CustomCellSizes,
+  type CustomCellSpec,
+  type CustomCellState,
+  type CustomRecurrent,
+  type CustomRecurrentConfig,
+  createCustomRecurrent,
+  defineCell,
+  isCustomRecurrent,
+} from './cell/custom-cell.js';
 
 // the network value, created, named, freed
 export { createRecurrent } from './create-recurrent.js';
 // errors (wrong shapes throw core's ShapeError, re-exported above)
 export {
+  CustomCellError,
   KerasLayoutError,
   RecurrentOptionError,
   SafetensorsError,
@@ -42,7 +56,10 @@ export {
   type BidirectionalConfig,
   type BidirectionalState,
   bidirectionalParams,
+  type CustomBidirectional,
+  type CustomBidirectionalConfig,
   createBidirectional,
+  createCustomBidirectional,
   disposeBidirectional,
   type MergeMode,
 } from './sequence/bidirectional.js';

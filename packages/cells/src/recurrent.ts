@@ -2,6 +2,7 @@ import { ShapeError } from '@rnnkit/core';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Activation } from './cell/activations.js';
 import type { CellType } from './cell/cell-type.js';
+import { type CustomRecurrent, isCustomRecurrent } from './cell/custom-cell.js';
 
 export interface RecurrentConfig {
   cell: CellType;
@@ -69,8 +70,14 @@ export interface RecurrentState {
  * Object.keys(params); // ['weight_ih_l0', 'weight_hh_l0', 'bias_ih_l0', 'bias_hh_l0']
  * ```
  */
-export function recurrentParams(rec: Recurrent): Record<string, tf.Variable> {
+export function recurrentParams(rec: Recurrent | CustomRecurrent): Record<string, tf.Variable> {
   const params: Record<string, tf.Variable> = {};
+  if (isCustomRecurrent(rec)) {
+    rec.layers.forEach((layer, l) => {
+      for (const [name, v] of Object.entries(layer)) params[`${name}_l${l}`] = v;
+    });
+    return params;
+  }
   rec.layers.forEach((layer, l) => {
     params[`weight_ih_l${l}`] = layer.weightIh;
     params[`weight_hh_l${l}`] = layer.weightHh;
@@ -81,20 +88,21 @@ export function recurrentParams(rec: Recurrent): Record<string, tf.Variable> {
 }
 
 /**
- * All-zero initial state for a batch of `batch` sequences (`c` too for LSTM).
+ * All-zero initial state for a batch of `batch` sequences (`c` too for LSTM and custom cells
+ * with state `'hc'`).
  *
  * @example
  * ```ts
  * const s = zeroState(lstm, 8); // s.h, s.c: [L, 8, H]
  * ```
  */
-export function zeroState(rec: Recurrent, batch: number): RecurrentState {
+export function zeroState(rec: Recurrent | CustomRecurrent, batch: number): RecurrentState {
   if (!Number.isInteger(batch) || batch < 1) {
     throw new ShapeError(`zeroState: batch must be a whole number >= 1, got ${String(batch)}.`);
   }
-  const { cell, numLayers, hiddenSize } = rec.config;
+  const { numLayers, hiddenSize } = rec.config;
   const shape: [number, number, number] = [numLayers, batch, hiddenSize];
-  return cell === 'lstm' ? { h: tf.zeros(shape), c: tf.zeros(shape) } : { h: tf.zeros(shape) };
+  return hasCellState(rec) ? { h: tf.zeros(shape), c: tf.zeros(shape) } : { h: tf.zeros(shape) };
 }
 
 /**
@@ -105,6 +113,11 @@ export function zeroState(rec: Recurrent, batch: number): RecurrentState {
  * disposeRecurrent(rnn);
  * ```
  */
-export function disposeRecurrent(rec: Recurrent): void {
+export function disposeRecurrent(rec: Recurrent | CustomRecurrent): void {
   tf.dispose(Object.values(recurrentParams(rec)));
+}
+
+/** Whether the state holds `c` besides `h`: LSTM, or a custom cell with state `'hc'`. */
+export function hasCellState(rec: Recurrent | CustomRecurrent): boolean {
+  return isCustomRecurrent(rec) ? rec.config.cell.state === 'hc' : rec.config.cell === 'lstm';
 }

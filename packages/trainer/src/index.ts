@@ -27,6 +27,11 @@ export {
   predictKerasModel,
 } from './files/keras-model.js';
 export {
+  type KerasExport,
+  type KerasExportOptions,
+  kerasModelToLayersModel,
+} from './files/keras-model-export.js';
+export {
   type KerasLayerSpec,
   type KerasModelSpec,
   type KerasRecurrentSpec,

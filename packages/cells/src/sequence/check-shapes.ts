@@ -1,11 +1,16 @@
 import { ShapeError } from '@rnnkit/core';
 import type * as tf from '@tensorflow/tfjs-core';
-import type { Recurrent, RecurrentState } from '../recurrent.js';
+import type { CustomRecurrent } from '../cell/custom-cell.js';
+import { hasCellState, type Recurrent, type RecurrentState } from '../recurrent.js';
 
 const show = (shape: readonly number[]): string => `[${shape.join(', ')}]`;
 
 /** Checks `x` is a float32 `[B, T, I]` sequence batch for `rec`; returns `[B, T]`. */
-export function checkSequence(rec: Recurrent, x: tf.Tensor, where: string): [number, number] {
+export function checkSequence(
+  rec: Recurrent | CustomRecurrent,
+  x: tf.Tensor,
+  where: string,
+): [number, number] {
   const { inputSize } = rec.config;
   const [b = 0, t = 0, i = 0] = x.shape;
   if (x.rank !== 3 || i !== inputSize || b < 1 || t < 1) {
@@ -33,17 +38,27 @@ export function checkStep(rec: Recurrent, x: tf.Tensor, where: string): number {
 }
 
 /** Checks a state holds `[L, B, H]` tensors, with `c` exactly when the cell is an LSTM. */
-export function checkState(rec: Recurrent, state: RecurrentState, batch: number, where: string) {
-  const { cell, numLayers, hiddenSize } = rec.config;
+export function checkState(
+  rec: Recurrent | CustomRecurrent,
+  state: RecurrentState,
+  batch: number,
+  where: string,
+) {
+  const { numLayers, hiddenSize } = rec.config;
+  const c = rec.config.cell;
+  const cell = typeof c === 'string' ? c : `custom cell '${c.name}'`;
   const want = [numLayers, batch, hiddenSize];
   const parts: [string, tf.Tensor | undefined][] = [['h', state.h]];
-  if (cell === 'lstm') {
+  if (hasCellState(rec)) {
     parts.push(['c', state.c]);
   } else if (state.c != null) {
     throw new ShapeError(`${where}: c is only for LSTM; a ${cell} state has h alone.`);
   }
   for (const [name, t] of parts) {
-    if (t == null) throw new ShapeError(`${where}: an LSTM state needs ${name} ${show(want)}.`);
+    if (t == null)
+      throw new ShapeError(
+        `${where}: ${cell === 'lstm' ? 'an LSTM' : `a ${cell}`} state needs ${name} ${show(want)}.`,
+      );
     if (t.rank !== 3 || t.shape.some((d, k) => d !== want[k])) {
       throw new ShapeError(
         `${where}: ${name} must be [numLayers, batch, hiddenSize] = ${show(want)}, got ${show(t.shape)}.`,

@@ -1,9 +1,15 @@
 import { ShapeError } from '@rnnkit/core';
 import * as tf from '@tensorflow/tfjs-core';
+import type { CustomRecurrent } from '../cell/custom-cell.js';
 import { RecurrentOptionError } from '../errors.js';
 import { dropout } from '../layers/dropout.js';
 import type { Recurrent, RecurrentState } from '../recurrent.js';
-import type { Bidirectional, BidirectionalState, MergeMode } from './bidirectional.js';
+import type {
+  Bidirectional,
+  BidirectionalState,
+  CustomBidirectional,
+  MergeMode,
+} from './bidirectional.js';
 import { reverseSequence } from './reverse-sequence.js';
 import { runRecurrent } from './run-recurrent.js';
 import { seqLengthsOf } from './seq-lengths.js';
@@ -55,7 +61,7 @@ export interface BidirectionalResult {
  * ```
  */
 export function runBidirectional(
-  bi: Bidirectional,
+  bi: Bidirectional | CustomBidirectional,
   x: tf.Tensor3D,
   options: BidirectionalRunOptions = {},
 ): BidirectionalResult {
@@ -92,7 +98,7 @@ export function runBidirectional(
           rng: options.rng as () => number,
         }) as tf.Tensor3D;
       }
-      const f = runRecurrent(bi.forward[l] as Recurrent, input, {
+      const f = runRecurrent(bi.forward[l] as Recurrent | CustomRecurrent, input, {
         initialState: fInit?.[l],
         seqLengths,
         mask,
@@ -100,17 +106,21 @@ export function runBidirectional(
       });
       // With a mask: Keras' whole-sequence reversal; with lengths: each example's own steps.
       const b = mask
-        ? runRecurrent(bi.backward[l] as Recurrent, input, {
+        ? runRecurrent(bi.backward[l] as Recurrent | CustomRecurrent, input, {
             initialState: bInit?.[l],
             mask,
             maskedOutput,
             goBackwards: true,
           })
-        : runRecurrent(bi.backward[l] as Recurrent, reverseSequence(input, seqLengths), {
-            initialState: bInit?.[l],
-            seqLengths,
-            maskedOutput,
-          });
+        : runRecurrent(
+            bi.backward[l] as Recurrent | CustomRecurrent,
+            reverseSequence(input, seqLengths),
+            {
+              initialState: bInit?.[l],
+              seqLengths,
+              maskedOutput,
+            },
+          );
       const bOut = mask
         ? (tf.reverse(b.outputs, 1) as tf.Tensor3D)
         : reverseSequence(b.outputs, seqLengths);

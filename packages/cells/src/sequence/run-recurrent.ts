@@ -1,7 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { type CustomRecurrent, isCustomRecurrent } from '../cell/custom-cell.js';
 import { RecurrentOptionError } from '../errors.js';
 import { type Recurrent, type RecurrentState, recurrentParams, zeroState } from '../recurrent.js';
 import { checkSequence, checkState } from './check-shapes.js';
+import { runCustomLayers } from './run-custom.js';
 import { RUNNER_WORDING, seqLengthsOf } from './seq-lengths.js';
 import { sequenceOp } from './sequence-op.js';
 import { takeRows } from './take-rows.js';
@@ -49,6 +51,9 @@ export interface RunResult {
  * `batch_first=True`). Differentiable with respect to `x`, the initial state and every weight
  * through its own BPTT gradient, so `tf.grads` / `tf.variableGrads` work on cpu and wasm.
  *
+ * A custom cell (`createCustomRecurrent`) runs with the same options, step by step in tfjs ops
+ * with the tape's gradient (see `defineCell`).
+ *
  * @example
  * ```ts
  * const lstm = createRecurrent({ cell: 'lstm', inputSize: 4, hiddenSize: 8 });
@@ -58,8 +63,12 @@ export interface RunResult {
  * const next = runRecurrent(lstm, x, { initialState: state });
  * ```
  */
-export function runRecurrent(rec: Recurrent, x: tf.Tensor3D, options: RunOptions = {}): RunResult {
-  const { cell, numLayers } = rec.config;
+export function runRecurrent(
+  rec: Recurrent | CustomRecurrent,
+  x: tf.Tensor3D,
+  options: RunOptions = {},
+): RunResult {
+  const { numLayers } = rec.config;
   const [batch, time] = checkSequence(rec, x, 'runRecurrent');
   const { initialState, seqLengths, mask, maskedOutput = 'zero', goBackwards = false } = options;
   if (maskedOutput !== 'zero' && maskedOutput !== 'previous') {
@@ -85,6 +94,19 @@ export function runRecurrent(rec: Recurrent, x: tf.Tensor3D, options: RunOptions
   // Full-length batches need no masking ops.
   if (lengths?.every((len) => len === time)) lengths = undefined;
 
+  if (isCustomRecurrent(rec)) {
+    return tf.tidy(() => {
+      const run = runCustomLayers(rec, x, {
+        initialState: initialState ?? zeroState(rec, batch),
+        lengths,
+        mask,
+        carry: maskedOutput === 'previous',
+        goBackwards,
+      });
+      return { outputs: run.outputs, state: run.c ? { h: run.h, c: run.c } : { h: run.h } };
+    });
+  }
+  const { cell } = rec.config;
   return tf.tidy(() => {
     const state = initialState ?? zeroState(rec, batch);
     const lstm = cell === 'lstm';

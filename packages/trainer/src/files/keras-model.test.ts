@@ -6,10 +6,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel, Sequential } from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ModelFileError } from '../errors.js';
+import { saveLayersModel } from '../test-support/save-layers-model.js';
 import { loadTfjsLayers } from '../test-support/tfjs-layers.js';
 import { disposeKerasModel, loadKerasModel, predictKerasModel } from './keras-model.js';
 import { readKerasModel } from './keras-model-spec.js';
-import type { LayersModelFiles } from './layers-model-export.js';
 
 type Tfl = Awaited<ReturnType<typeof loadTfjsLayers>>;
 const B = 3;
@@ -22,30 +22,6 @@ const HOLES = [
   [1, 1, 1, 1, 1],
   [0, 0, 0, 0, 0],
 ];
-
-/** What `model.save` hands a save handler, as model.json + weights. */
-export async function saveLayersModel(net: LayersModel): Promise<LayersModelFiles> {
-  let files: LayersModelFiles | undefined;
-  await net.save(
-    tf.io.withSaveHandler(async (a) => {
-      const data = a.weightData;
-      files = {
-        modelJson: JSON.parse(
-          JSON.stringify({
-            modelTopology: a.modelTopology,
-            format: 'layers-model',
-            weightsManifest: [{ paths: ['weights.bin'], weights: a.weightSpecs ?? [] }],
-          }),
-        ),
-        weightData: Array.isArray(data)
-          ? tf.io.CompositeArrayBuffer.join(data)
-          : (data as ArrayBuffer),
-      };
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-    }),
-  );
-  return files as LayersModelFiles;
-}
 
 /** Seeded weights in [-0.8, 0.8] (Keras' initialisers draw unseeded). */
 function seedWeights(net: LayersModel, seed: number): void {
