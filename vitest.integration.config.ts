@@ -2,7 +2,8 @@ import { defineConfig } from 'vitest/config';
 
 // The slow suites, outside `pnpm test`: the PyTorch round trip (needs Debian's python3-torch)
 // the consumer test (packs every package and installs it from npm in a temp project), the
-// API reference build, and apps/web's browser tests (Debian's Chromium).
+// API reference build, apps/web's browser tests and the trainer's workers in a browser (Debian's
+// Chromium).
 // .ci/run adds this report to the main one in its summary line.
 export default defineConfig({
   test: {
@@ -34,6 +35,16 @@ export default defineConfig({
           testTimeout: 240_000,
           hookTimeout: 120_000,
           fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          // rnnkit's data-parallel workers in Debian's Chromium (apps/bench/browser/workers.mjs).
+          name: 'bench-browser',
+          root: 'apps/bench',
+          include: ['browser/**/*.itest.ts'],
+          testTimeout: 300_000,
+          hookTimeout: 120_000,
         },
       },
       {

@@ -201,6 +201,13 @@ describe('apps/web in Chromium', () => {
     await page.waitForFunction(() => Number(document.body.dataset.step ?? 0) >= 3, undefined, {
       timeout: 60_000,
     });
+    // Workers on auto: this model is large enough, so a page with two cores trains on two
+    // (data-parallel sub-workers of the training worker; the page is cross-origin isolated).
+    const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+    expect(await page.getAttribute('body', 'data-workers')).toBe(cores >= 2 ? '2' : '1');
+    expect(await page.textContent('#workers-note')).toMatch(
+      cores >= 2 ? /^Training on 2 workers \(auto: one per core/ : /1 worker \(auto/,
+    );
     const trace = await traceMainThread(page, async () => {
       await page.click('#save-name');
       await page.fill('#save-name', '');

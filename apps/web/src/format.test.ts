@@ -6,6 +6,7 @@ import {
   heatColor,
   lectureLine,
   showChar,
+  workersNote,
 } from './format.js';
 
 describe('format', () => {
@@ -45,5 +46,23 @@ describe('backendNote', () => {
     );
     expect(backendNote({ ...base, name: 'wasm', simd: false }, 1)).toMatch(/SIMD off/);
     expect(backendNote({ ...base, name: 'cpu' }, 1)).toMatch(/^cpu backend/);
+  });
+});
+
+describe('workersNote', () => {
+  it('says how many workers train and why', () => {
+    expect(workersNote({ workers: 2, requested: 'auto', reason: 'auto' })).toMatch(
+      /^Training on 2 workers \(auto: one per core/,
+    );
+    expect(workersNote({ workers: 1, requested: 'auto', reason: 'auto-small' })).toMatch(
+      /1 worker \(auto: this model is too small/,
+    );
+    expect(workersNote({ workers: 2, requested: 2, reason: 'set' })).toBe(
+      'Training on 2 workers, as set.',
+    );
+    expect(workersNote({ workers: 1, requested: 2, reason: 'not-isolated' })).toMatch(
+      /not cross-origin isolated/,
+    );
+    expect(workersNote({ workers: 1, requested: 2, reason: 'batch' })).toMatch(/fewer streams/);
   });
 });

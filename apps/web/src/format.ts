@@ -81,3 +81,26 @@ export function backendNote(
   }
   return `wasm backend: ${simd}, ${threads}.`;
 }
+
+/** The status line's account of the data-parallel threads a run trains on, and why. */
+export function workersNote(s: {
+  workers: number;
+  requested: 'auto' | number;
+  reason: 'set' | 'auto' | 'auto-small' | 'one-core' | 'not-isolated' | 'batch';
+}): string {
+  const n = s.workers === 1 ? '1 worker' : `${s.workers} workers`;
+  switch (s.reason) {
+    case 'set':
+      return `Training on ${n}, as set.`;
+    case 'auto':
+      return `Training on ${n} (auto: one per core; the model is large enough for the hand-over to pay).`;
+    case 'auto-small':
+      return `Training on 1 worker (auto: this model is too small for a second thread to pay for the hand-over; LSTM h128 B32 T64 is large enough).`;
+    case 'one-core':
+      return 'Training on 1 worker (auto: the browser reports one core).';
+    case 'not-isolated':
+      return 'Training on 1 worker: the page is not cross-origin isolated, so sub-workers would have no shared memory.';
+    case 'batch':
+      return `Training on ${n}: the batch has fewer streams than the ${s.requested} workers asked.`;
+  }
+}

@@ -3,7 +3,14 @@
 // so this thread stays free for typing and scrolling while a model trains.
 import { del, get, keys, set } from 'idb-keyval';
 import type { LossChart, LossSeries } from './chart.js';
-import { backendNote, formatBytes, formatDuration, formatRate, lectureLine } from './format.js';
+import {
+  backendNote,
+  formatBytes,
+  formatDuration,
+  formatRate,
+  lectureLine,
+  workersNote,
+} from './format.js';
 import { renderInside } from './heatmap.js';
 import { type ModelSettings, PRESETS, presetById, TEXT_DEFAULTS } from './presets.js';
 import type {
@@ -13,6 +20,7 @@ import type {
   InsideView,
   ModelSummary,
   ToWorker,
+  WorkersChoice,
 } from './protocol.js';
 import {
   InputError,
@@ -39,7 +47,9 @@ const ui = {
   modelForm: $<HTMLFormElement>('model-form'),
   backend: $<HTMLSelectElement>('backend'),
   threads: $<HTMLInputElement>('threads'),
+  workers: $<HTMLSelectElement>('workers'),
   backendNote: $('backend-note'),
+  workersNote: $('workers-note'),
   start: $<HTMLButtonElement>('start'),
   pause: $<HTMLButtonElement>('pause'),
   resume: $<HTMLButtonElement>('resume'),
@@ -178,6 +188,11 @@ function readThreads(): number {
   }
 }
 
+function readWorkers(): WorkersChoice {
+  const v = ui.workers.value;
+  return v === '1' ? 1 : v === '2' ? 2 : 'auto';
+}
+
 function onWorker(m: FromWorker): void {
   const w = waiting.get(m.type);
   if (w) {
@@ -201,6 +216,10 @@ function onWorker(m: FromWorker): void {
       break;
     case 'started':
       onStarted(m);
+      break;
+    case 'workers':
+      ui.workersNote.textContent = workersNote(m);
+      document.body.dataset.workers = String(m.workers);
       break;
     case 'progress':
       onProgress(m);
@@ -426,6 +445,7 @@ function updateButtons(): void {
   ui.ckptFile.disabled = !workerReady || running;
   ui.backend.disabled = running || phase === 'paused';
   ui.threads.disabled = running || phase === 'paused';
+  ui.workers.disabled = running || phase === 'paused';
 }
 
 function startTraining(): void {
@@ -472,6 +492,7 @@ function startTraining(): void {
     options,
     lecture,
     continueLoaded: ui.continueLoaded.checked && loadedCheckpoint,
+    workers: readWorkers(),
   });
   void ensureChart();
 }

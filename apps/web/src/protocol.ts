@@ -26,6 +26,8 @@ export type ToWorker =
       lecture: boolean;
       /** Continue the loaded checkpoint (resumeTrainer) instead of starting from scratch. */
       continueLoaded: boolean;
+      /** Data-parallel threads: used only where the page is cross-origin isolated. */
+      workers: WorkersChoice;
     }
   | { type: 'pause' }
   | { type: 'resume' }
@@ -55,6 +57,16 @@ export interface BackendStatus {
   crossOriginIsolated: boolean;
   hardwareConcurrency: number;
   tfjsVersion: string;
+}
+
+/** The "workers" setting: data-parallel sub-workers of the training worker. */
+export type WorkersChoice = 'auto' | 1 | 2;
+
+/** How many threads a run trains on (the training worker and its sub-workers), and why. */
+export interface WorkersStatus {
+  workers: number;
+  requested: WorkersChoice;
+  reason: 'set' | 'auto' | 'auto-small' | 'one-core' | 'not-isolated' | 'batch';
 }
 
 export interface StepPoint {
@@ -116,6 +128,7 @@ export type FromWorker =
       valBpc: number | null;
       sample: string;
     }
+  | ({ type: 'workers' } & WorkersStatus)
   | { type: 'ended'; reason: 'completed' | 'paused' | 'stopped'; step: number; numTensors: number }
   | ({ type: 'inside'; numTensors: number } & InsideView)
   | { type: 'sample-chunk'; id: number; text: string }

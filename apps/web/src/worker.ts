@@ -30,6 +30,8 @@ import type {
   Progress,
   StepPoint,
   ToWorker,
+  WorkersChoice,
+  WorkersStatus,
 } from './protocol.js';
 
 const scope = self as unknown as {
@@ -93,6 +95,13 @@ function disposeAll(): void {
 }
 
 async function init(message: Extract<ToWorker, { type: 'init' }>): Promise<void> {
+  if (message.backend === 'wasm' && message.threads <= 1) {
+    // One tfjs thread: the single-threaded build even when the page is cross-origin isolated.
+    // Its heap is unshared, so rnnkit's SIMD cell kernels run on it (they cannot link to the
+    // threaded build's shared memory), as they do in the data-parallel sub-workers.
+    // (setFlags: the flag is registered only when tfjs-backend-wasm loads, in initBackend.)
+    tf.env().setFlags({ ...tf.env().getFlags(), WASM_HAS_MULTITHREAD_SUPPORT: false });
+  }
   const info = await initBackend({
     backend: message.backend,
     threads: message.threads,
@@ -128,14 +137,17 @@ async function train(message: Extract<ToWorker, { type: 'train' }>): Promise<voi
       steps: message.options.steps,
       evalEvery: message.options.evalEvery,
       sampleLength: message.options.sampleLength,
+      ...parallel(message.workers),
     });
   } else {
-    next = createTrainer(message.text, message.options);
+    next = createTrainer(message.text, { ...message.options, ...parallel(message.workers) });
   }
   // The new run replaces whatever model was there: only now, after it was built without error.
   sampleId = -1; // a running sample stops before its model goes
   disposeAll();
   trainer = next;
+  workersRequested = message.workers;
+  workersPosted = false;
   stopRequested = false;
   const T = trainer.config.seqLength;
   lectureX?.dispose();
@@ -159,6 +171,38 @@ async function train(message: Extract<ToWorker, { type: 'train' }>): Promise<voi
   await runLoop();
 }
 
+/** Data-parallel sub-workers only where the page is cross-origin isolated (shared memory). */
+const isolated = () => scope.crossOriginIsolated === true;
+
+/**
+ * The trainer's `workers` and `createWorker` for the "workers" setting: sub-workers started
+ * from `@rnnkit/trainer/train-worker`, which Vite bundles as a module worker chunk of its own.
+ */
+function parallel(choice: WorkersChoice) {
+  return {
+    workers: isolated() ? choice : 1,
+    createWorker: () =>
+      new Worker(new URL('@rnnkit/trainer/train-worker', import.meta.url), { type: 'module' }),
+  };
+}
+
+let workersRequested: WorkersChoice = 'auto';
+let workersPosted = false;
+
+/** Says once per run how many threads train and why (known after the first step). */
+function postWorkers(t: Trainer): void {
+  if (workersPosted) return;
+  workersPosted = true;
+  const workers = t.workers;
+  const cores = scope.navigator.hardwareConcurrency ?? 1;
+  let reason: WorkersStatus['reason'];
+  if (!isolated()) reason = 'not-isolated';
+  else if (workersRequested !== 'auto') reason = workers === workersRequested ? 'set' : 'batch';
+  else if (workers > 1) reason = 'auto';
+  else reason = cores <= 1 ? 'one-core' : 'auto-small';
+  post({ type: 'workers', workers, requested: workersRequested, reason });
+}
+
 /** Runs (or resumes) the trainer until it completes or is paused or stopped. */
 async function runLoop(): Promise<void> {
   const t = trainer;
@@ -180,6 +224,7 @@ async function runLoop(): Promise<void> {
   try {
     for await (const e of t.run({ signal: controller.signal })) {
       if (e.type === 'step') {
+        postWorkers(t);
         points.push({ step: e.step, loss: e.loss });
         last = {
           step: e.step,

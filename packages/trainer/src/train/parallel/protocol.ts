@@ -7,6 +7,11 @@ export interface InitMessage {
   type: 'init';
   backend: BackendName;
   model: Required<CharLMConfig>;
+  /**
+   * Browsers: the folder the main thread's tfjs `.wasm` files came from, so a worker bundled
+   * into another folder (Vite's `assets/`) finds them too. Undefined: tfjs's default.
+   */
+  wasmPaths?: string;
 }
 
 /**

@@ -1,6 +1,7 @@
 // A data-parallel training worker: holds a copy of the model, and for every step message
 // computes its streams' loss, gradients and final state with the weights it was sent.
 import { initBackend } from '@rnnkit/backend';
+import { env } from '@tensorflow/tfjs-core';
 import { type CharLM, createCharLM } from '../../models/char-lm.js';
 import type { InitMessage, StepMessage, WorkerReply } from './protocol.js';
 import { shareGradientsOf, writeParams } from './share-gradients.js';
@@ -18,7 +19,13 @@ port.onMessage((message) => {
 async function handle(message: InitMessage | StepMessage): Promise<void> {
   try {
     if (message.type === 'init') {
-      await initBackend({ backend: message.backend });
+      // One thread per worker is the point: take tfjs's single-threaded build even in a
+      // cross-origin-isolated page, whose heap is unshared, so rnnkit's SIMD cell kernels run
+      // on it (they cannot link to the threaded build's shared memory).
+      // (setFlags, not set: the flag is registered only when tfjs-backend-wasm loads.)
+      if (message.backend === 'wasm')
+        env().setFlags({ ...env().getFlags(), WASM_HAS_MULTITHREAD_SUPPORT: false });
+      await initBackend({ backend: message.backend, threads: 1, wasmPaths: message.wasmPaths });
       model = createCharLM(message.model);
       reply({ type: 'ready' });
       return;

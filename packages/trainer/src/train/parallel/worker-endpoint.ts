@@ -15,6 +15,11 @@ export interface WorkerHandle extends Endpoint {
   terminate(): void;
 }
 
+// A computed file name: bundlers would otherwise bundle the worker with their default (IIFE)
+// worker format, which cannot hold its dynamic imports, and fail the app's build, or copy the
+// Node branch's file into the app as an unused asset. Bundled apps pass `create`.
+const workerFile = ['train-worker', 'js'].join('.');
+
 const isNode = () => typeof process !== 'undefined' && typeof process.versions?.node === 'string';
 
 // A computed specifier, so browser bundlers leave Node's built-ins alone.
@@ -34,9 +39,9 @@ export async function spawnTrainWorker(create?: () => Worker): Promise<WorkerHan
       Worker: new (url: URL) => NodeWorker;
     };
     const { existsSync } = (await nodeImport('node:fs')) as { existsSync(p: URL): boolean };
-    let url = new URL('./train-worker.js', import.meta.url);
+    let url = new URL(workerFile, import.meta.url);
     if (!existsSync(url))
-      url = new URL('../../../dist/train/parallel/train-worker.js', import.meta.url);
+      url = new URL(`../../../dist/train/parallel/${workerFile}`, import.meta.url);
     const w = new Worker(url);
     w.unref();
     return {
@@ -47,10 +52,7 @@ export async function spawnTrainWorker(create?: () => Worker): Promise<WorkerHan
       terminate: () => void w.terminate(),
     };
   }
-  // A computed file name: bundlers would otherwise bundle the worker with their default
-  // (IIFE) worker format, which cannot hold its dynamic imports, and fail the app's build.
-  const file = ['./train-worker', 'js'].join('.');
-  const w = create?.() ?? new Worker(new URL(file, import.meta.url), { type: 'module' });
+  const w = create?.() ?? new Worker(new URL(workerFile, import.meta.url), { type: 'module' });
   return {
     hold: () => {},
     post: (m, transfer) => w.postMessage(m, transfer ?? []),

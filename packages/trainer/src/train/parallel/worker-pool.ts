@@ -94,7 +94,7 @@ export async function createWorkerPool(
       handles.map(async (w, i) => {
         w.hold(true);
         const ready = reply(i);
-        w.post({ type: 'init', backend, model: model.config });
+        w.post({ type: 'init', backend, model: model.config, wasmPaths: wasmFolder(backend) });
         const r = await ready;
         w.hold(false);
         if (r.type === 'error') throw workerError(r);
@@ -236,6 +236,29 @@ export async function createWorkerPool(
       handles.length = 0;
     },
   };
+}
+
+/**
+ * Browsers: the absolute folder the main thread's tfjs `.wasm` binary was loaded from (what the
+ * app passed as `wasmPaths`), read from the wasm backend's file locator; undefined in Node
+ * (workers find the files themselves) or when tfjs resolved a relative default.
+ */
+function wasmFolder(backend: BackendName): string | undefined {
+  const node = (globalThis as { process?: { versions?: { node?: string } } }).process?.versions
+    ?.node;
+  if (backend !== 'wasm' || node !== undefined) return undefined;
+  const module = (
+    tf.findBackend('wasm') as {
+      wasm?: { locateFile?: (p: string, prefix: string) => string };
+    } | null
+  )?.wasm;
+  try {
+    const file = module?.locateFile?.('tfjs-backend-wasm-simd.wasm', '');
+    if (file === undefined || !/^[a-z]+:/i.test(file)) return undefined;
+    return file.slice(0, file.lastIndexOf('/') + 1);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Rows b0..b1 of every layer of a `[L, B, H]` state. */
