@@ -112,7 +112,8 @@ function readTraining(value: unknown, weights: NamedArrays): TrainingState {
   const t = value as TrainingState & { optimizer: Omit<OptimizerState, 'slots'> };
   need(typeof t === 'object' && t !== null, 'the training state is not an object');
   try {
-    t.config = resolveTrainConfig(t.config as TrainOptions, 1);
+    // Checkpoints written before `init` existed started from the Keras-style init.
+    t.config = resolveTrainConfig({ init: 'keras', ...(t.config as TrainOptions) }, 1);
   } catch (error) {
     need(false, `the training config is invalid (${(error as Error).message})`);
   }

@@ -47,7 +47,17 @@ export interface TrainOptions {
   sampleLength?: number;
   /** Stop when a step's loss exceeds this multiple of the first step's loss; default 3. */
   explodeFactor?: number;
+  /**
+   * How the weights start: `'pytorch'` (default; every parameter U(-1/√H, 1/√H), as
+   * `torch.nn.LSTM` and `torch.nn.Linear`) or `'keras'` (Glorot input kernels, orthogonal
+   * recurrent kernels, zero biases, LSTM forget bias 1). See DESIGN.md for the measurements.
+   */
+  init?: InitName;
 }
+
+/** The weight initialisations a run can start from. */
+export const INIT_NAMES = ['pytorch', 'keras'] as const;
+export type InitName = (typeof INIT_NAMES)[number];
 
 /** The resolved options of a run, as its checkpoints store them. */
 export interface TrainConfig {
@@ -67,6 +77,7 @@ export interface TrainConfig {
   seed: number;
   sampleLength: number;
   explodeFactor: number;
+  init: InitName;
 }
 
 /**
@@ -85,6 +96,9 @@ export function resolveTrainConfig(o: TrainOptions, windowsPerEpoch: number): Tr
   const steps = int('steps', o.steps, epochs * windowsPerEpoch);
   if (!isCellType(o.cell ?? 'lstm')) {
     throw new ConfigError(`cell must be one of rnn, lstm, gru, got '${String(o.cell)}'.`);
+  }
+  if (!(INIT_NAMES as readonly string[]).includes(o.init ?? 'pytorch')) {
+    throw new ConfigError(`init must be one of ${INIT_NAMES.join(', ')}, got '${String(o.init)}'.`);
   }
   if (!(OPTIMIZER_NAMES as readonly string[]).includes(o.optimizer ?? 'adam')) {
     throw new ConfigError(
@@ -108,6 +122,7 @@ export function resolveTrainConfig(o: TrainOptions, windowsPerEpoch: number): Tr
     seed: int('seed', o.seed, 0, 0),
     sampleLength: int('sampleLength', o.sampleLength, 200, 0),
     explodeFactor: num('explodeFactor', o.explodeFactor, 3, (x) => x > 1, '> 1'),
+    init: o.init ?? 'pytorch',
   };
 }
 
