@@ -10,6 +10,8 @@ import { TRAIN_HELP } from './commands/train/train-help.js';
 import { VERIFY_HELP, verify } from './commands/verify.js';
 import { UsageError } from './errors.js';
 import type { Io } from './io.js';
+import { closest } from './options.js';
+import { VERSION } from './version.js';
 
 const COMMANDS: Record<
   string,
@@ -43,7 +45,7 @@ const COMMANDS: Record<
 
 export const HELP = `rnnkit: recurrent neural networks (RNN, LSTM, GRU) on TensorFlow.js
 
-Usage: rnnkit <command> [options]
+Usage: rnnkit <command> [options]        (rnnkit --version: the version)
 
 Commands:
 ${Object.entries(COMMANDS)
@@ -61,6 +63,10 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
     io.out(HELP);
     return 0;
   }
+  if (name === '--version' || name === '-v' || name === '-V') {
+    io.out(`${VERSION}\n`);
+    return 0;
+  }
   if (name === 'help') {
     const topic = args[0];
     const command = topic === undefined ? undefined : COMMANDS[topic];
@@ -69,8 +75,9 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
   }
   const command = COMMANDS[name];
   if (!command) {
+    const near = closest(name.replace(/^-+/, ''), Object.keys(COMMANDS));
     io.err(
-      `Unknown command '${name}'. Commands: ${Object.keys(COMMANDS).join(', ')}.\nSee 'rnnkit --help'.\n`,
+      `rnnkit: unknown command '${name}'${near ? `; did you mean '${near}'?` : '.'} Commands: ${Object.keys(COMMANDS).join(', ')}.\nSee 'rnnkit --help'.\n`,
     );
     return 2;
   }
