@@ -1,8 +1,10 @@
 import type { NamedArray, NamedArrays } from '@rnnkit/cells';
 import type { OptimizerState } from '@rnnkit/optim';
 import type { CharTokenizerJSON } from '@rnnkit/tokenizer';
+import type { io } from '@tensorflow/tfjs-core';
 import { CheckpointError } from '../errors.js';
 import { resolveTrainConfig, type TrainOptions } from '../train/train-config.js';
+import { type Bytes, toArrayBuffer } from './bytes.js';
 import {
   CHECKPOINT_FORMAT,
   CHECKPOINT_VERSION,
@@ -14,21 +16,36 @@ import { CARRIED_C, CARRIED_H } from './serialize-checkpoint.js';
 const RETRY = 'Use another checkpoint (best/ or latest/), or train again.';
 
 /**
- * Parses the text of `model.json`, turning a syntax error into a {@link CheckpointError}.
+ * Parses the text of `model.json`, turning a syntax error (or JSON that is not a `tf.io`
+ * model.json: no object, no `weightsManifest` list) into a {@link CheckpointError}.
+ * {@link deserializeCheckpoint} checks the rest.
  *
  * @example
  * ```ts
  * const modelJson = parseModelJson(await (await fetch('ckpt/best/model.json')).text());
  * ```
  */
-export function parseModelJson(text: string, where = 'model.json'): unknown {
+export function parseModelJson(text: string, where = 'model.json'): io.ModelJSON {
+  let json: unknown;
   try {
-    return JSON.parse(text);
+    json = JSON.parse(text);
   } catch (error) {
     throw new CheckpointError(
       `${where} is not valid JSON (${(error as Error).message}): the checkpoint is corrupted or was cut short. ${RETRY}`,
     );
   }
+  const manifest = (json as { weightsManifest?: unknown } | null)?.weightsManifest;
+  if (
+    typeof json !== 'object' ||
+    json === null ||
+    Array.isArray(json) ||
+    !Array.isArray(manifest)
+  ) {
+    throw new CheckpointError(
+      `${where} is not a model.json with a weightsManifest list: it is not an rnnkit checkpoint. ${RETRY}`,
+    );
+  }
+  return json as io.ModelJSON;
 }
 
 /**
@@ -43,8 +60,10 @@ export function parseModelJson(text: string, where = 'model.json'): unknown {
  * ```
  */
 export function deserializeCheckpoint(artifacts: {
+  /** The parsed model.json (see {@link parseModelJson}). */
   modelJson: unknown;
-  weightData: ArrayBuffer;
+  /** The weights file's bytes: an ArrayBuffer or a Uint8Array (what Node's readFile returns). */
+  weightData: Bytes;
 }): CheckpointData {
   const json = artifacts.modelJson as Record<string, unknown> | null;
   need(json !== null && typeof json === 'object', 'model.json does not hold a JSON object');
@@ -61,7 +80,7 @@ export function deserializeCheckpoint(artifacts: {
   const topology = (j.modelTopology ?? {}) as Record<string, unknown>;
   need(typeof topology.model === 'object' && topology.model !== null, 'model.json has no model');
   need(typeof topology.tokenizer === 'object', 'model.json has no tokenizer');
-  const weights = readWeights(j.weightsManifest, artifacts.weightData);
+  const weights = readWeights(j.weightsManifest, toArrayBuffer(artifacts.weightData));
   const params: NamedArrays = {};
   for (const [name, a] of Object.entries(weights)) {
     if (!name.startsWith('optimizer/') && !name.startsWith('state/')) params[name] = a;

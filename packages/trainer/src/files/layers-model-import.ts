@@ -10,6 +10,7 @@ import {
 import * as tf from '@tensorflow/tfjs-core';
 import { ModelFileError } from '../errors.js';
 import type { CharLMConfig } from '../models/char-lm.js';
+import { type Bytes, toArrayBuffer } from './bytes.js';
 import { checkCharLMParams, recurrentConfigOf } from './char-lm-shapes.js';
 import type { LayersModelFiles } from './layers-model-export.js';
 import { KERAS_CLASS } from './layers-topology.js';
@@ -29,14 +30,15 @@ const CELLS = Object.fromEntries(Object.entries(KERAS_CLASS).map(([c, k]) => [k,
  * @example
  * ```ts
  * const modelJson = JSON.parse(readFileSync('model.json', 'utf8'));
- * const p = charLMFromLayersModel({ modelJson, weightData: readFileSync('weights.bin').buffer });
+ * const p = charLMFromLayersModel({ modelJson, weightData: readFileSync('weights.bin') });
  * ```
  */
 export function charLMFromLayersModel(
-  files: LayersModelFiles,
+  files: Omit<LayersModelFiles, 'weightData'> & { weightData: Bytes },
   where = 'model.json',
 ): PortableCharLM {
-  const { modelJson, weightData } = files;
+  const { modelJson } = files;
+  const weightData = toArrayBuffer(files.weightData);
   const topology = modelJson.modelTopology as { class_name?: string; config?: unknown } | undefined;
   const raw = topology?.config as { layers?: LayerJson[] } | LayerJson[] | undefined;
   const all = Array.isArray(raw) ? raw : raw?.layers;
