@@ -41,6 +41,13 @@ function run(cmd: string, args: string[], cwd: string, timeout = 300_000): strin
 }
 
 const tarball = (name: string) => join(tarballs, `rnnkit-${name}-${version(name)}.tgz`);
+/** The CLI, published unscoped as `rnnkit` (apps/cli). */
+const CLI_DIR = join(ROOT, 'apps', 'cli');
+const cliTarball = () =>
+  join(
+    tarballs,
+    `rnnkit-${JSON.parse(readFileSync(join(CLI_DIR, 'package.json'), 'utf8')).version}.tgz`,
+  );
 function version(name: string): string {
   return JSON.parse(readFileSync(join(ROOT, 'packages', name, 'package.json'), 'utf8')).version;
 }
@@ -51,6 +58,7 @@ describe('consumer project', () => {
     for (const name of PACKAGES) {
       run('npx', [...PNPM, 'pack', '--pack-destination', tarballs], join(ROOT, 'packages', name));
     }
+    run('npx', [...PNPM, 'pack', '--pack-destination', tarballs], CLI_DIR);
   });
   // The project holds a full node_modules; RNNKIT_KEEP_TMP=1 keeps it for a look after a failure.
   afterAll(() => {
@@ -88,8 +96,23 @@ describe('consumer project', () => {
     );
   });
 
+  it('rnnkit (the CLI): a bin, dist and README only, no private or workspace dependency', () => {
+    const files = run('tar', ['tzf', cliTarball()], project).trim().split('\n');
+    const top = new Set(files.map((f) => f.replace(/^package\//, '').split('/')[0]));
+    expect([...top].sort()).toEqual(['LICENSE', 'README.md', 'dist', 'package.json', 'src']);
+    expect(files.filter((f) => /\.test\.|test-support/.test(f))).toEqual([]);
+    const pkg = JSON.parse(
+      run('tar', ['xzf', cliTarball(), '-O', 'package/package.json'], project),
+    );
+    expect(pkg.bin).toEqual({ rnnkit: './dist/bin.js' });
+    expect(pkg.private).toBeUndefined();
+    expect(JSON.stringify(pkg)).not.toMatch(/workspace:|catalog:|@rnnkit\/bench/);
+    expect(run(bin('publint'), ['run', cliTarball(), '--strict'], project)).toMatch(/All good/);
+  });
+
   it('installs from the tarballs with npm, then trains and samples on wasm under plain Node', () => {
     const deps = Object.fromEntries(PACKAGES.map((n) => [`@rnnkit/${n}`, `file:${tarball(n)}`]));
+    deps.rnnkit = `file:${cliTarball()}`;
     const pkg = { name: 'rnnkit-consumer', private: true, type: 'module', dependencies: deps };
     writeFileSync(
       join(project, 'package.json'),
@@ -115,6 +138,42 @@ describe('consumer project', () => {
       tensors: 6,
     });
     expect(out.loss).toBeLessThan(0.1);
+  });
+
+  it('npx rnnkit: demo hihello, then a tiny train + sample with clean JSON on stdout', () => {
+    const demo = run('npx', ['rnnkit', 'demo', 'hihello', '--backend', 'wasm'], project);
+    expect(demo).toMatch(/prediction: ihello/);
+    writeFileSync(join(project, 'tiny.txt'), 'the cat sat on the mat. '.repeat(200));
+    const tiny = ['--hidden', '16', '--batch', '4', '--seq-length', '16', '--steps', '4'];
+    const train = run(
+      'npx',
+      [
+        'rnnkit',
+        'train',
+        'tiny.txt',
+        ...tiny,
+        '--eval-every',
+        '2',
+        '--json',
+        '--checkpoint-dir',
+        'run',
+      ],
+      project,
+    );
+    const records = train
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(records[0]).toMatchObject({ type: 'start', backend: { name: 'wasm' } });
+    expect(records.at(-1)).toMatchObject({ type: 'end', reason: 'completed', step: 4 });
+    const text = run(
+      'npx',
+      ['rnnkit', 'sample', 'run', '--prime', 'the ', '--length', '20'],
+      project,
+    );
+    expect(text).toMatch(/^the .{20}\n$/s);
+    const help = run('npx', ['rnnkit', 'bench', '--help'], project);
+    expect(help).toMatch(/^Usage: rnnkit bench/);
   });
 
   it('builds a page that imports the packages with Vite (production)', () => {

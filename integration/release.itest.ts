@@ -1,5 +1,6 @@
 // Release machinery: the API reference (TypeDoc over every package's public exports) builds,
-// and `changeset version` bumps every @rnnkit package in lock-step with a CHANGELOG each.
+// and `changeset version` bumps every @rnnkit package and the `rnnkit` CLI in lock-step with a
+// CHANGELOG each.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -37,7 +38,11 @@ describe('release', () => {
     });
     expect(new Set(versions).size).toBe(1);
     expect(versions[0]).not.toBe('0.0.0');
-    expect(existsSync(join(copy, 'apps', 'cli', 'CHANGELOG.md'))).toBe(false);
+    // The CLI is published as `rnnkit` in the same lock-step group; the bench app stays private.
+    const cli = JSON.parse(readFileSync(join(copy, 'apps', 'cli', 'package.json'), 'utf8'));
+    expect(cli.version).toBe(versions[0]);
+    expect(existsSync(join(copy, 'apps', 'cli', 'CHANGELOG.md'))).toBe(true);
+    expect(existsSync(join(copy, 'apps', 'bench', 'CHANGELOG.md'))).toBe(false);
     rmSync(copy, { recursive: true, force: true });
   });
 });

@@ -5,7 +5,7 @@
 // PyTorch 1.13 on one CPU thread reaches 1.63 nats/char on tinyshakespeare in 9 minutes.
 //
 // Usage: node apps/cli/scripts/bench-quality.mjs <text-file> [--steps N] [--backend cpu|wasm|auto]
-//        [--eval-every N] [--checkpoint-dir DIR]
+//        [--eval-every N] [--checkpoint-dir DIR] [--init pytorch|keras]
 // (from the root: pnpm bench:quality ../shared/data/tinyshakespeare.txt)
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
@@ -21,6 +21,7 @@ const { values, positionals } = parseArgs({
     backend: { type: 'string', default: 'auto' },
     'eval-every': { type: 'string', default: '500' },
     'checkpoint-dir': { type: 'string' },
+    init: { type: 'string' },
   },
 });
 const [file] = positionals;
@@ -65,6 +66,7 @@ const args = [
   '--json',
   '--log-every',
   '10',
+  ...(values.init === undefined ? [] : ['--init', values.init]),
 ];
 process.stderr.write(`rnnkit ${args.join(' ')}\n`);
 const start = performance.now();
@@ -101,6 +103,6 @@ child.on('close', (code) => {
       `(${last.valBpc.toFixed(4)} bits/char; PyTorch reference 1.63 after 2000)\n` +
       `wall time: ${wall.toFixed(1)} s (training ${last.elapsedSeconds.toFixed(1)} s, ${perStep} s/step, ` +
       `${Math.round(last.charsPerSec)} chars/s)\n` +
-      `${JSON.stringify({ steps: last.step, valLoss: last.valLoss, valBpc: last.valBpc, wallSeconds: wall, secondsPerStep: last.elapsedSeconds / last.step, charsPerSec: last.charsPerSec, backend: values.backend })}\n`,
+      `${JSON.stringify({ steps: last.step, valLoss: last.valLoss, valBpc: last.valBpc, wallSeconds: wall, secondsPerStep: last.elapsedSeconds / last.step, charsPerSec: last.charsPerSec, backend: values.backend, init: values.init ?? 'default' })}\n`,
   );
 });

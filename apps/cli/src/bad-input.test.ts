@@ -69,19 +69,19 @@ const CASES: [string, string[], number, RegExp][] = [
     'zero hidden size',
     ['train', 'text.txt', ...FRESH, '--hidden', '0'],
     2,
-    /--hidden must be an integer from 1/,
+    /--hidden must be a whole number ≥ 1, got 0\./,
   ],
   [
     'negative batch',
     ['train', 'text.txt', ...FRESH, '--batch=-1'],
     2,
-    /--batch must be an integer from 1/,
+    /--batch must be a whole number ≥ 1, got -1\./,
   ],
   [
     'NaN learning rate',
     ['train', 'text.txt', ...FRESH, '--lr', 'NaN'],
     2,
-    /--lr must be a number > 0, got 'NaN'/,
+    /--lr must be a number > 0, got NaN\./,
   ],
   [
     'zero learning rate',
@@ -93,19 +93,13 @@ const CASES: [string, string[], number, RegExp][] = [
     'fractional layers',
     ['train', 'text.txt', ...FRESH, '--layers', '1.5'],
     2,
-    /--layers must be an integer/,
+    /--layers must be a whole number from 1 to 64, got 1\.5\./,
   ],
   [
     'dropout of 1.5',
     ['train', 'text.txt', ...FRESH, '--dropout', '1.5'],
     2,
     /--dropout must be a number in \[0, 1\)/,
-  ],
-  [
-    'dropout with one layer',
-    ['train', 'text.txt', ...FRESH, '--dropout', '0.2', '--layers', '1'],
-    1,
-    /dropout acts between stacked layers/,
   ],
   [
     'validation fraction 1',
@@ -123,13 +117,13 @@ const CASES: [string, string[], number, RegExp][] = [
     'non-numeric steps',
     ['train', 'text.txt', ...FRESH, '--steps', 'abc'],
     2,
-    /--steps must be an integer/,
+    /--steps must be a whole number ≥ 1, got abc\./,
   ],
   [
     'zero epochs',
     ['train', 'text.txt', ...FRESH, '--epochs', '0'],
     2,
-    /--epochs must be an integer from 1/,
+    /--epochs must be a whole number ≥ 1/,
   ],
   [
     'steps and epochs',
@@ -141,7 +135,7 @@ const CASES: [string, string[], number, RegExp][] = [
     'zero eval interval',
     ['train', 'text.txt', ...FRESH, '--eval-every', '0'],
     2,
-    /--eval-every must be an integer from 1/,
+    /--eval-every must be a whole number ≥ 1/,
   ],
   [
     'a run already in the folder',
@@ -201,14 +195,14 @@ const CASES: [string, string[], number, RegExp][] = [
     'resuming a finished run',
     ['train', 'text.txt', '--resume', 'base', '--backend', 'cpu'],
     1,
-    /already done its 2 steps: give --steps/,
+    /The checkpoint is at step 2, the end of its 2-step run: give --steps larger than 2/,
   ],
   ['sampling a truncated checkpoint', ['sample', 'truncated'], 1, /they are truncated/],
   [
     'prime with unknown characters',
     ['sample', 'base', '--prime', 'the ZOO', '--backend', 'cpu'],
     1,
-    /The prime has 'Z' \(U\+005A\) at index 4.*--skip-unknown/,
+    /--prime has 'Z' \(U\+005A\) at index 4.*add --skip-unknown/,
   ],
   [
     'zero temperature',
@@ -217,9 +211,66 @@ const CASES: [string, string[], number, RegExp][] = [
     /--temperature must be a number > 0/,
   ],
   ['top-p above 1', ['sample', 'base', '--top-p', '2'], 2, /--top-p must be a number in \(0, 1\]/],
-  ['zero top-k', ['sample', 'base', '--top-k', '0'], 2, /--top-k must be an integer from 1/],
-  ['negative length', ['sample', 'base', '--length=-5'], 2, /--length must be an integer from 0/],
-  ['fractional seed', ['sample', 'base', '--seed', '1.5'], 2, /--seed must be an integer/],
+  [
+    'zero top-k',
+    ['sample', 'base', '--top-k', '0'],
+    2,
+    /--top-k must be a whole number ≥ 1, got 0\./,
+  ],
+  [
+    'negative length',
+    ['sample', 'base', '--length=-5'],
+    2,
+    /--length must be a whole number ≥ 0, got -5/,
+  ],
+  [
+    'negative length, spaced',
+    ['sample', 'base', '--length', '-5'],
+    2,
+    /--length must be a whole number ≥ 0, got -5/,
+  ],
+  [
+    'negative hidden size',
+    ['train', 'text.txt', '--hidden', '-5'],
+    2,
+    /--hidden must be a whole number ≥ 1, got -5\./,
+  ],
+  [
+    'negative learning rate',
+    ['train', 'text.txt', '--lr', '-1e-3'],
+    2,
+    /--lr must be a number > 0, got -1e-3\./,
+  ],
+  [
+    'misspelled option',
+    ['train', 'text.txt', '--hiden', '64'],
+    2,
+    /unknown option --hiden; did you mean --hidden\?/,
+  ],
+  [
+    'option without its value',
+    ['sample', 'base', '--prime', '--length', '5'],
+    2,
+    /--prime needs a value, but is followed by the option --length/,
+  ],
+  [
+    'resuming past --steps',
+    ['train', 'text.txt', '--resume', 'base', '--steps', '1', '--backend', 'cpu'],
+    1,
+    /The checkpoint is at step 2, already past --steps 1: give --steps larger than 2 to train further \(e\.g\. --steps 4\)/,
+  ],
+  [
+    'dropout with one layer, in flags',
+    ['train', 'text.txt', '--dropout', '0.2', '--layers', '1'],
+    2,
+    /--dropout acts between stacked layers, and there is 1 layer: give --layers 2 or more, or drop --dropout/,
+  ],
+  [
+    'fractional seed',
+    ['sample', 'base', '--seed', '1.5'],
+    2,
+    /--seed must be a whole number ≥ 0, got 1\.5\./,
+  ],
   ['eval of bad JSON', ['eval', 'badjson', 'text.txt'], 1, /not valid JSON/],
   [
     'eval on other characters',
@@ -290,6 +341,21 @@ describe('bad input to rnnkit train, sample and eval', { timeout: 60_000 }, () =
       'rnnkit sample: warning: skipped 3 prime character(s) the model never saw: "ZO"\n',
     );
     expect(r.out).toMatch(/^the .{5}\n$/s);
+  });
+
+  it('reads --prime "" as no prime, and evaluates with --skip-unknown', async () => {
+    const [empty, skipped] = await Promise.all([
+      rnnkit(dir, 'sample', 'base', '--prime', '', '--length', '5', '--backend', 'cpu'),
+      rnnkit(dir, 'eval', 'base', 'other.txt', '--skip-unknown', '--json', '--backend', 'cpu'),
+    ]);
+    expect(empty.code).toBe(0);
+    expect(empty.err).toBe('');
+    expect(empty.out).toMatch(/^.{5}\n$/s);
+    expect(skipped.code).toBe(0);
+    expect(skipped.err).toBe(
+      'rnnkit eval: warning: skipped 2 character(s) the model never saw: "ZQ"\n',
+    );
+    expect(JSON.parse(skipped.out)).toMatchObject({ skipped: 2 });
   });
 
   afterAll(() => {

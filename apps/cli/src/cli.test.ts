@@ -40,7 +40,9 @@ describe('rnnkit command line', () => {
   it('names an unknown command and the known ones', async () => {
     const r = await call('trian');
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/Unknown command 'trian'. Commands: demo, verify, bench/);
+    expect(r.err).toMatch(
+      /^rnnkit: unknown command 'trian'; did you mean 'train'\? Commands: demo, verify, bench/,
+    );
   });
 
   it('explains bad options', async () => {
@@ -49,10 +51,17 @@ describe('rnnkit command line', () => {
         ['demo', '--cell', 'transformer'],
         /--cell must be one of lstm, gru, rnn, got 'transformer'/,
       ],
-      [['demo', '--iterations=0'], /--iterations must be an integer from 1 to/],
+      [['demo', '--iterations=0'], /--iterations must be a whole number ≥ 1, got 0\./],
+      [['demo', '--iterations', '-3'], /--iterations must be a whole number ≥ 1, got -3\./],
+      [['demo', '--iterations', '1.5'], /--iterations must be a whole number from 1 to 100000/],
+      [
+        ['demo', '--sed', '3'],
+        /^rnnkit demo: unknown option --sed; did you mean --seed\? \(see 'rnnkit demo --help'\)\n$/,
+      ],
+      [['demo', '--backend', '--cell'], /--backend needs a value, but is followed by/],
       [['demo', '--backend', 'webgl'], /--backend must be one of cpu, wasm, auto/],
       [['demo', 'hihelo'], /must be one of shapes, hihello, ifyou, all, got 'hihelo'/],
-      [['demo', '--colour'], /Unknown option '--colour'[\s\S]*rnnkit demo --help/],
+      [['demo', '--colour'], /unknown option --colour \(see 'rnnkit demo --help'\)/],
       [['verify'], /verify needs a folder/],
       [['verify', '/no/such/folder'], /Cannot read '\/no\/such\/folder'/],
     ] as const;

@@ -10,6 +10,8 @@ import { TRAIN_HELP } from './commands/train/train-help.js';
 import { VERIFY_HELP, verify } from './commands/verify.js';
 import { UsageError } from './errors.js';
 import type { Io } from './io.js';
+import { closest } from './options.js';
+import { VERSION } from './version.js';
 
 const COMMANDS: Record<
   string,
@@ -43,7 +45,7 @@ const COMMANDS: Record<
 
 export const HELP = `rnnkit: recurrent neural networks (RNN, LSTM, GRU) on TensorFlow.js
 
-Usage: rnnkit <command> [options]
+Usage: rnnkit <command> [options]        (rnnkit --version: the version)
 
 Commands:
 ${Object.entries(COMMANDS)
@@ -61,8 +63,9 @@ function commandNamed(name: string): (typeof COMMANDS)[string] | undefined {
 
 function unknownCommand(name: string, io: Io): number {
   const shown = name.length > 60 ? `${name.slice(0, 60)}…` : name;
+  const near = closest(name.replace(/^-+/, ''), Object.keys(COMMANDS));
   io.err(
-    `Unknown command '${shown}'. Commands: ${Object.keys(COMMANDS).join(', ')}.\nSee 'rnnkit --help'.\n`,
+    `rnnkit: unknown command '${shown}'${near ? `; did you mean '${near}'?` : '.'} Commands: ${Object.keys(COMMANDS).join(', ')}.\nSee 'rnnkit --help'.\n`,
   );
   return 2;
 }
@@ -72,6 +75,10 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
   const [name, ...args] = argv;
   if (name === undefined || name === '--help' || name === '-h') {
     io.out(HELP);
+    return 0;
+  }
+  if (name === '--version' || name === '-v' || name === '-V') {
+    io.out(`${VERSION}\n`);
     return 0;
   }
   if (name === 'help') {

@@ -30,6 +30,31 @@ export class CheckpointWriteError extends RnnkitError {
   override readonly code = 'checkpoint-write';
 }
 
+/**
+ * The library's option names (`numLayers`, `prime()`) as the CLI's flags: a library error that
+ * reaches the terminal speaks the language the user typed in.
+ */
+const FLAGS: [RegExp, string][] = [
+  [/\bhiddenSize\b/g, '--hidden'],
+  [/\bnumLayers\b/g, '--layers'],
+  [/\bbatchSize\b/g, '--batch'],
+  [/\bseqLength\b/g, '--seq-length'],
+  [/\blearningRate\b/g, '--lr'],
+  [/\bclipNorm\b/g, '--clip'],
+  [/\bevalEvery\b/g, '--eval-every'],
+  [/\bvalFraction\b/g, '--val-fraction'],
+  [/\bsampleLength\b/g, '--sample-length'],
+  [/\btopK\b/g, '--top-k'],
+  [/\btopP\b/g, '--top-p'],
+  [/\b(dropout|temperature|steps|epochs|seed|init)(?= (must|0\b))/g, '--$1'],
+  [/, or \{ unknown: 'skip' \}/g, ''],
+  [/\{ unknown: 'skip' \}/g, '--skip-unknown'],
+];
+
+export function inCliTerms(message: string): string {
+  return FLAGS.reduce((m, [pattern, flag]) => m.replace(pattern, flag), message);
+}
+
 /** An error the user fixes by changing their input, not a bug in rnnkit. */
 export function isUserError(error: unknown): error is RnnkitError {
   return error instanceof RnnkitError && error.userError;
@@ -49,7 +74,7 @@ export async function reportUserErrors(
     return await run();
   } catch (error) {
     if (isUserError(error) && !(error instanceof UsageError)) {
-      io.err(`rnnkit ${command}: ${error.message.replace(/\s*\n\s*/g, ' ')}\n`);
+      io.err(`rnnkit ${command}: ${inCliTerms(error.message).replace(/\s*\n\s*/g, ' ')}\n`);
       return 1;
     }
     throw error;

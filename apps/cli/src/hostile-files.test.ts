@@ -303,7 +303,9 @@ describe('hostile and careless files (issue 13 findings)', { timeout: 120_000 },
     ]) {
       const r = await inProcess(...args);
       expect(r.code).toBe(2);
-      expect(r.err).toMatch(/^Unknown command '[^']+'\. Commands: /);
+      expect(r.err).toMatch(
+        /^rnnkit: unknown command '[^']+'(; did you mean '\w+'\?|\.) Commands: /,
+      );
     }
   });
 

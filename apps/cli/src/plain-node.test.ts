@@ -15,7 +15,7 @@ function rnnkit(...args: string[]) {
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
-describe('rnnkit under plain Node', () => {
+describe('rnnkit under plain Node', { timeout: 300_000 }, () => {
   it.each(['cpu', 'wasm'])('verify passes every reference file on %s', (backend) => {
     const r = rnnkit('verify', VECTORS, '--backend', backend);
     expect(r.err).toBe('');

@@ -1,5 +1,5 @@
 // rnnkit train / sample / eval as users run them: the built CLI under plain Node.
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,7 +38,27 @@ describe('rnnkit train, sample and eval under plain Node', { timeout: 60_000 }, 
       '10',
     );
     expect(r.code).toBe(0);
+    // stdout is data: every line parses, from the start record to the end record.
     const lines = json(r.out);
+    expect(lines[0]).toMatchObject({
+      type: 'start',
+      version: expect.stringMatching(/^\d+\.\d+\.\d+/),
+      backend: { name: 'cpu', simd: false },
+      model: { cell: 'lstm', layers: 2, hidden: 16, init: 'pytorch' },
+      data: { file: 'text.txt' },
+      step: 0,
+      steps: 6,
+      checkpointDir: 'run',
+    });
+    expect(lines.at(-1)).toEqual({
+      type: 'end',
+      reason: 'completed',
+      step: 6,
+      steps: 6,
+      paths: ['run/latest', 'run/best'],
+    });
+    expect(lines.filter((l) => l.type === 'checkpoint').map((l) => l.step)).toEqual([3, 6]);
+    expect(r.err).toMatch(/backend cpu;/);
     const evals = lines.filter((l) => l.type === 'eval');
     expect(evals.map((e) => e.step)).toEqual([3, 6]);
     for (const e of evals) {
@@ -102,7 +122,9 @@ describe('rnnkit train, sample and eval under plain Node', { timeout: 60_000 }, 
     );
     expect([whole.code, first.code, second.code]).toEqual([0, 0, 0]);
     const losses = (out: string) =>
-      json(out).map((l) => (l.type === 'progress' ? l.loss : [l.trainLoss, l.valLoss, l.sample]));
+      json(out)
+        .filter((l) => l.type === 'progress' || l.type === 'eval')
+        .map((l) => (l.type === 'progress' ? l.loss : [l.trainLoss, l.valLoss, l.sample]));
     expect([...losses(first.out), ...losses(second.out)]).toEqual(losses(whole.out));
   });
 
@@ -124,6 +146,10 @@ describe('rnnkit train, sample and eval under plain Node', { timeout: 60_000 }, 
   });
 
   it('writes a checkpoint on Ctrl-C (SIGINT), exits with 130, and the run resumes', async () => {
+    // As a user's shell would start it: no npm/pnpm variables telling how it was run.
+    const env = Object.fromEntries(
+      Object.entries(process.env).filter(([k]) => !/^(npm_|RNNKIT_INVOKED_AS)/.test(k)),
+    );
     const child = spawn(
       process.execPath,
       [
@@ -140,40 +166,40 @@ describe('rnnkit train, sample and eval under plain Node', { timeout: 60_000 }, 
         '--log-every',
         '1',
       ],
-      { cwd: dir },
+      { cwd: dir, env },
     );
     let out = '';
     let err = '';
-    child.stderr.on('data', (d) => {
-      err += d;
+    child.stdout.on('data', (d) => {
+      out += d;
     });
     const code = await new Promise<number | null>((resolve) => {
-      child.stdout.on('data', (d) => {
-        out += d;
-        if (/step 3\//.test(out) && !child.killed) child.kill('SIGINT');
+      child.stderr.on('data', (d) => {
+        err += d;
+        if (/step 3\//.test(err) && !child.killed) child.kill('SIGINT');
       });
       child.on('close', resolve);
     });
-    expect(err).toBe('');
+    expect(out).toBe('');
     expect(code).toBe(130);
-    const step = Number(/Interrupted at step (\d+): saved interrupted\/latest/.exec(out)?.[1]);
+    const stopped =
+      /Interrupted at step (\d+): saved interrupted\/latest\. Continue with: (.*)\n/.exec(err);
+    const step = Number(stopped?.[1]);
     expect(step).toBeGreaterThanOrEqual(3);
-    const resumed = await rnnkit(
-      dir,
-      'train',
-      'text.txt',
-      '--resume',
-      'interrupted/latest',
-      '--steps',
-      String(step + 2),
-      '--backend',
-      'cpu',
-      '--log-every',
-      '1',
-    );
+    // The hint is a command that works: run it, asking for two more steps.
+    const hint = stopped?.[2] as string;
+    expect(hint).toMatch(/^node \S+bin\.js train text\.txt --resume interrupted\/latest$/);
+    const resumed = await new Promise<{ code: number | null; err: string }>((resolve) => {
+      execFile(
+        'sh',
+        ['-c', `${hint} --steps ${step + 2} --backend cpu --log-every 1`],
+        { cwd: dir, env, timeout: 120_000 },
+        (error, _out, stderr) => resolve({ code: error ? (error.code as number) : 0, err: stderr }),
+      );
+    });
     expect(resumed.code).toBe(0);
-    expect(resumed.out).toMatch(new RegExp(`Resuming at step ${step}:`));
-    expect(resumed.out).toMatch(new RegExp(`step ${step + 2}/${step + 2} eval`));
+    expect(resumed.err).toMatch(new RegExp(`Resuming at step ${step}:`));
+    expect(resumed.err).toMatch(new RegExp(`step ${step + 2}/${step + 2} eval`));
   });
 
   it('stops on a diverging loss with one line and exit 1, keeping the last good checkpoint', async () => {
@@ -198,16 +224,21 @@ describe('rnnkit train, sample and eval under plain Node', { timeout: 60_000 }, 
       'diverged',
       '--log-every',
       '1',
+      '--json',
     );
     expect(r.code).toBe(1);
-    expect(r.err).toMatch(
-      /^rnnkit train: The loss (exploded|became NaN|became Infinity).* at step \d+.*The last good checkpoint is kept\. Lower the learning rate[^\n]*\n$/,
+    expect(r.err.split('\n').at(-2)).toMatch(
+      /^rnnkit train: The loss (exploded|became NaN|became Infinity).* at step \d+.*The last good checkpoint is kept\. Lower the learning rate/,
     );
-    const saved = [...r.out.matchAll(/Saved diverged\/latest.*\(step (\d+)\)/g)].map((m) =>
+    const saved = [...r.err.matchAll(/Saved diverged\/latest.*\(step (\d+)\)/g)].map((m) =>
       Number(m[1]),
     );
     const failed = Number(/at step (\d+)/.exec(r.err)?.[1]);
     expect(saved.at(-1)).toBeLessThan(failed);
+    const end = json(r.out).at(-1);
+    expect(end).toMatchObject({ type: 'end', reason: 'diverged', step: failed - 1 });
+    expect(end?.paths).toContain('diverged/latest');
+    expect(end?.message).toMatch(/^The loss/);
     const resumable = await rnnkit(
       dir,
       'sample',

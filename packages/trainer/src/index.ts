@@ -86,7 +86,13 @@ export { dropoutTrainStep } from './train/dropout-train-step.js';
 export type { EvalResult } from './train/evaluate-text.js';
 export { evaluateText } from './train/evaluate-text.js';
 export { minimizeStep } from './train/minimize-step.js';
-export type { ScheduleOptions, TrainConfig, TrainOptions } from './train/train-config.js';
+export type {
+  InitName,
+  ScheduleOptions,
+  TrainConfig,
+  TrainOptions,
+} from './train/train-config.js';
+export { INIT_NAMES } from './train/train-config.js';
 export type { TrainStepOptions, TrainStepResult } from './train/train-step.js';
 export { trainStep } from './train/train-step.js';
 export type {

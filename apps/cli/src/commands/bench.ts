@@ -8,17 +8,23 @@ import { choiceOption, intOption, parseCommand } from '../options.js';
 
 export const BENCH_HELP = `Usage: rnnkit bench [options]
 
-Measures training and sampling speed of a character language model on random data, in
-characters per second (training: batch x sequence length per step, Adam, full step).
+Measures how fast rnnkit trains and samples a character language model, in characters per
+second, on random ids (vocabulary --vocab, one-hot input): a training step is the full
+forward pass, backprop through time, clipping at norm 5 and an Adam update on a batch of
+--batch x --seq-length characters; sampling draws one character at a time from a batch of 1.
+One warm-up step is not timed. Reports peak memory (RSS) and the live tensor count.
 
-Where @tensorflow/tfjs-layers is installed (in the rnnkit repository: the bench app, built
-by 'pnpm bench'), compares rnnkit with it on the same backend, configuration and data: every
-row of the speed issue's table, or the one configuration given by --cell/--hidden/...
+With the comparison app (the rnnkit repository's apps/bench, which brings
+@tensorflow/tfjs-layers; not part of the published package), it also trains and samples the
+same model with tfjs-layers on the same backend and data, and prints both speeds and their
+ratio for five training configurations (LSTM 128, LSTM 256 x 2 layers, GRU 128, RNN 128 at
+sequence length 64, LSTM 128 at 1024) and 2-layer LSTM sampling, or for the one configuration
+--cell/--hidden/--layers/--batch/--seq-length give. Without it, rnnkit is timed alone.
 
 Options:
   --backend cpu|wasm|auto tfjs backend (default auto: wasm, then cpu; the comparison
                           runs both)
-  --rnnkit-only           time rnnkit alone, without the comparison
+  --rnnkit-only           time rnnkit alone, even where the comparison app is installed
   --cell lstm|gru|rnn     recurrent cell (default lstm)
   --hidden N              hidden size (default 128)
   --layers N              stacked layers (default 1)
@@ -107,14 +113,49 @@ export async function bench(args: string[], io: Io): Promise<number> {
 
 type BenchValues = Record<string, string | boolean | undefined>;
 
+/** What the CLI uses of the comparison app (@rnnkit/bench, private: never a dependency). */
+interface BenchApp {
+  loadTfjsLayers(): Promise<unknown>;
+  runBench(options: {
+    backends: string[];
+    json: boolean;
+    configs?: {
+      suite: 'train' | 'sample';
+      cell: CellType;
+      hidden: number;
+      layers: number;
+      batch: number;
+      seqLength: number;
+    }[];
+    out: (text: string) => void;
+  }): Promise<unknown>;
+}
+
+/** The comparison app where it is installed (in the repository), else undefined. */
+async function loadBenchApp(): Promise<BenchApp | undefined> {
+  // A variable specifier: neither tsc nor a bundler treats the private app as a dependency.
+  const name = '@rnnkit/bench';
+  try {
+    return (await import(name)) as BenchApp;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND') return undefined;
+    throw error;
+  }
+}
+
 /**
- * Runs the bench app's rnnkit-vs-tfjs-layers comparison when tfjs-layers can be loaded (a dev
- * dependency of @rnnkit/bench only); undefined otherwise, so the CLI falls back to timing
- * rnnkit alone. Loaded on demand: the other commands never load the bench code.
+ * Runs the bench app's rnnkit-vs-tfjs-layers comparison when the app and tfjs-layers (its dev
+ * dependency) can be loaded; undefined otherwise, after saying how to get it, so the CLI falls
+ * back to timing rnnkit alone. Loaded on demand: the other commands never load the bench code.
  */
 async function compare(values: BenchValues, io: Io): Promise<number | undefined> {
-  const benchApp = await import('@rnnkit/bench');
-  if ((await benchApp.loadTfjsLayers()) == null) return undefined;
+  const benchApp = await loadBenchApp();
+  if (benchApp === undefined || (await benchApp.loadTfjsLayers()) == null) {
+    io.err(
+      `rnnkit bench: the comparison with tfjs-layers needs the rnnkit repository's bench app (git clone the repository, then 'npx -y pnpm@10.34.9 install && npx -y pnpm@10.34.9 bench'); timing rnnkit alone.\n`,
+    );
+    return undefined;
+  }
   const backend = choiceOption(
     'backend',
     values.backend as string | undefined,

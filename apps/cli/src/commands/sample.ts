@@ -1,6 +1,7 @@
 import { BACKENDS, initBackend } from '@rnnkit/backend';
+import { describeCharacter } from '@rnnkit/tokenizer';
 import { createTextGenerator, disposeCharLM, loadCharLM } from '@rnnkit/trainer';
-import { reportUserErrors, UsageError } from '../errors.js';
+import { InputError, reportUserErrors, UsageError } from '../errors.js';
 import { findCheckpoint, readCheckpoint } from '../files/checkpoint-files.js';
 import type { Io } from '../io.js';
 import { choiceOption, intOption, numberOption, parseCommand } from '../options.js';
@@ -75,17 +76,25 @@ export async function sampleCommand(args: string[], io: Io): Promise<number> {
     const { model, tokenizer } = loadCharLM(data);
     const generator = createTextGenerator(model, tokenizer, options);
     try {
-      const given = values.prime as string | undefined;
-      const prime =
-        given ?? (tokenizer.idOf('\n') !== undefined ? '\n' : (tokenizer.vocabulary[0] as string));
-      const { skipped } = generator.prime(prime);
-      if (skipped.length > 0) {
-        io.err(
-          `rnnkit sample: warning: skipped ${skipped.length} prime character(s) the model never saw: ${JSON.stringify([...new Set(skipped)].join(''))}\n`,
+      // `--prime ""` is no prime: start as without one.
+      const given = (values.prime as string | undefined) || undefined;
+      const unknown = [...(given ?? '')].filter((ch) => tokenizer.idOf(ch) === undefined);
+      if (unknown.length > 0 && !values['skip-unknown']) {
+        const at = [...(given ?? '')].findIndex((ch) => tokenizer.idOf(ch) === undefined);
+        throw new InputError(
+          `--prime has ${describeCharacter(unknown[0] as string)} at index ${at}, which the model never saw: remove it, or add --skip-unknown to leave such characters out.`,
         );
       }
-      // Print the prime as the model read it (without skipped characters).
-      if (given !== undefined) io.out([...given].filter((ch) => !skipped.includes(ch)).join(''));
+      const known = [...(given ?? '')].filter((ch) => tokenizer.idOf(ch) !== undefined).join('');
+      const start = tokenizer.idOf('\n') !== undefined ? '\n' : (tokenizer.vocabulary[0] as string);
+      generator.prime(known || start);
+      if (unknown.length > 0) {
+        io.err(
+          `rnnkit sample: warning: skipped ${unknown.length} prime character(s) the model never saw: ${JSON.stringify([...new Set(unknown)].join(''))}\n`,
+        );
+      }
+      // The prime as the model read it (without skipped characters), then the drawn text.
+      io.out(known);
       for (let i = 0; i < length; i++) io.out(generator.step());
       io.out('\n');
       return 0;

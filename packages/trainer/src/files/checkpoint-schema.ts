@@ -64,6 +64,7 @@ export const TrainConfigSchema = v.object({
   seed: int(0, 2 ** 32 - 1),
   sampleLength: int(0, 1_000_000),
   explodeFactor: finite(1),
+  init: v.optional(v.picklist(['pytorch', 'keras'])),
 });
 
 export const TrainingStateSchema = v.object({

@@ -111,5 +111,8 @@ describe('checkpoint format', () => {
       const source = readFileSync(`${dir}/${file}`, 'utf8');
       expect(source, file).not.toMatch(/from 'node:|require\(|\bprocess\.|\bBuffer\b/);
     }
+    // The Node helpers are reached through '@rnnkit/trainer/node' only.
+    const index = readFileSync(fileURLToPath(new URL('../index.ts', import.meta.url)), 'utf8');
+    expect(index).not.toMatch(/from '\.\/node/);
   });
 });

@@ -2,8 +2,10 @@ import type { NamedArray, NamedArrays } from '@rnnkit/cells';
 import { parseJsonSafely } from '@rnnkit/core';
 import type { OptimizerState } from '@rnnkit/optim';
 import { CharTokenizer, type CharTokenizerJSON } from '@rnnkit/tokenizer';
+import type { io } from '@tensorflow/tfjs-core';
 import { CheckpointError } from '../errors.js';
-import { resolveTrainConfig } from '../train/train-config.js';
+import { resolveTrainConfig, type TrainOptions } from '../train/train-config.js';
+import { type Bytes, toArrayBuffer } from './bytes.js';
 import { charLMShapes } from './char-lm-shapes.js';
 import type { CheckpointData, TrainingState } from './checkpoint-data.js';
 import {
@@ -17,20 +19,34 @@ import { CARRIED_C, CARRIED_H } from './serialize-checkpoint.js';
 const RETRY = 'Use another checkpoint (best/ or latest/), or train again.';
 
 /**
- * Parses the text of `model.json`, turning a syntax error into a {@link CheckpointError}. Keys
- * that reach an object's prototype (`__proto__`, `constructor`, `prototype`) are dropped.
+ * Parses the text of `model.json`, turning a syntax error (or JSON that is not a `tf.io`
+ * model.json: no object, no `weightsManifest` list) into a {@link CheckpointError}. Keys that
+ * reach an object's prototype (`__proto__`, `constructor`, `prototype`) are dropped.
+ * {@link deserializeCheckpoint} checks the rest.
  *
  * @example
  * ```ts
  * const modelJson = parseModelJson(await (await fetch('ckpt/best/model.json')).text());
  * ```
  */
-export function parseModelJson(text: string, where = 'model.json'): unknown {
-  return parseJsonSafely(text, (error) => {
+export function parseModelJson(text: string, where = 'model.json'): io.ModelJSON {
+  const json: unknown = parseJsonSafely(text, (error) => {
     throw new CheckpointError(
       `${where} is not valid JSON (${error.message}): the checkpoint is corrupted or was cut short. ${RETRY}`,
     );
   });
+  const manifest = (json as { weightsManifest?: unknown } | null)?.weightsManifest;
+  if (
+    typeof json !== 'object' ||
+    json === null ||
+    Array.isArray(json) ||
+    !Array.isArray(manifest)
+  ) {
+    throw new CheckpointError(
+      `${where} is not a model.json with a weightsManifest list: it is not an rnnkit checkpoint. ${RETRY}`,
+    );
+  }
+  return json as io.ModelJSON;
 }
 
 /** What a checkpoint's model.json promises about its weights files, checked. */
@@ -101,8 +117,10 @@ function checkModelJson(modelJson: unknown) {
  */
 export function deserializeCheckpoint(artifacts: {
   modelJson: unknown;
-  weightData: ArrayBuffer;
+  /** The weights file's bytes: an ArrayBuffer, a Uint8Array or a Node Buffer. */
+  weightData: Bytes;
 }): CheckpointData {
+  const weightData = toArrayBuffer(artifacts.weightData);
   const j = checkModelJson(artifacts.modelJson);
   const { byteLength } = readCheckpointManifest(artifacts.modelJson);
   const model = j.modelTopology.model;
@@ -111,8 +129,8 @@ export function deserializeCheckpoint(artifacts: {
   const rawTraining = j.userDefinedMetadata.training;
   const state = rawTraining === undefined ? undefined : checkTraining(rawTraining, model);
   need(
-    artifacts.weightData.byteLength === byteLength,
-    `the weights file has ${artifacts.weightData.byteLength} bytes but model.json describes ${byteLength}: it is truncated or belongs to another save`,
+    weightData.byteLength === byteLength,
+    `the weights file has ${weightData.byteLength} bytes but model.json describes ${byteLength}: it is truncated or belongs to another save`,
   );
   const specs = j.weightsManifest.flatMap((g) => g.weights);
   const expected = expectedWeights(model, state);
@@ -133,7 +151,7 @@ export function deserializeCheckpoint(artifacts: {
   for (const required of Object.keys(charLMShapes(model))) {
     need(seen.has(required), `its weights file lacks '${required}'`);
   }
-  const weights = readWeights(specs, artifacts.weightData);
+  const weights = readWeights(specs, weightData);
   const params: NamedArrays = {};
   for (const [key, a] of Object.entries(weights)) {
     if (!key.startsWith('optimizer/') && !key.startsWith('state/')) params[key] = a;
@@ -163,7 +181,8 @@ function checkTraining(value: unknown, model: CheckpointData['model']): CheckedT
   const t = checked.value;
   let config: TrainingState['config'];
   try {
-    config = resolveTrainConfig(t.config as Parameters<typeof resolveTrainConfig>[0], 1);
+    // Checkpoints written before `init` existed started from the Keras-style init.
+    config = resolveTrainConfig({ init: 'keras', ...(t.config as TrainOptions) }, 1);
   } catch (error) {
     need(false, `the training config is invalid (${(error as Error).message})`);
   }

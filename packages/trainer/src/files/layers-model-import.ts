@@ -10,6 +10,7 @@ import {
 import * as tf from '@tensorflow/tfjs-core';
 import { ModelFileError } from '../errors.js';
 import type { CharLMConfig } from '../models/char-lm.js';
+import { type Bytes, toArrayBuffer } from './bytes.js';
 import { checkCharLMParams, recurrentConfigOf } from './char-lm-shapes.js';
 import { checkSchema } from './checkpoint-schema.js';
 import type { LayersModelFiles } from './layers-model-export.js';
@@ -32,14 +33,15 @@ const CELLS = Object.fromEntries(Object.entries(KERAS_CLASS).map(([c, k]) => [k,
  * @example
  * ```ts
  * const modelJson = JSON.parse(readFileSync('model.json', 'utf8'));
- * const p = charLMFromLayersModel({ modelJson, weightData: readFileSync('weights.bin').buffer });
+ * const p = charLMFromLayersModel({ modelJson, weightData: readFileSync('weights.bin') });
  * ```
  */
 export function charLMFromLayersModel(
-  files: LayersModelFiles,
+  files: Omit<LayersModelFiles, 'weightData'> & { weightData: Bytes },
   where = 'model.json',
 ): PortableCharLM {
-  const { modelJson, weightData } = files;
+  const { modelJson } = files;
+  const weightData = toArrayBuffer(files.weightData);
   const topology = (modelJson as { modelTopology?: unknown } | null)?.modelTopology as
     | { class_name?: unknown }
     | undefined;

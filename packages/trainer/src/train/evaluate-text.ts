@@ -28,7 +28,11 @@ export interface EvalResult {
  * const { loss, bitsPerChar } = await evaluateStreams(model, split.val);
  * ```
  */
-export async function evaluateStreams(model: CharLM, streams: TextStreams): Promise<EvalResult> {
+export async function evaluateStreams(
+  model: CharLM,
+  streams: TextStreams,
+  onProgress?: (done: number, total: number) => void,
+): Promise<EvalResult> {
   const { streams: B, seqLength: T, windows } = streams;
   let state: RecurrentState | undefined;
   let total = 0;
@@ -45,6 +49,7 @@ export async function evaluateStreams(model: CharLM, streams: TextStreams): Prom
       state = c ? { h, c } : { h };
       total += (loss.dataSync()[0] as number) * B * T;
       loss.dispose();
+      onProgress?.(k + 1, windows);
       await yieldToEventLoop();
     }
   } finally {
@@ -69,7 +74,12 @@ export async function evaluateStreams(model: CharLM, streams: TextStreams): Prom
 export async function evaluateText(
   model: CharLM,
   ids: Int32Array,
-  options: { batchSize?: number; seqLength?: number } = {},
+  options: {
+    batchSize?: number;
+    seqLength?: number;
+    /** Called after each window with the windows done and their total, e.g. for a progress bar. */
+    onProgress?: (done: number, total: number) => void;
+  } = {},
 ): Promise<EvalResult> {
   if (ids.length < 2) {
     throw new TrainingDataError(
@@ -78,5 +88,5 @@ export async function evaluateText(
   }
   const T = Math.min(options.seqLength ?? 64, ids.length - 1);
   const B = Math.max(1, Math.min(options.batchSize ?? 32, Math.floor((ids.length - 1) / T)));
-  return evaluateStreams(model, textStreams(ids, B, T));
+  return evaluateStreams(model, textStreams(ids, B, T), options.onProgress);
 }

@@ -60,7 +60,17 @@ export interface TrainOptions {
    * type: 'module' })`. Default: a module Worker on the package's own file.
    */
   createWorker?: () => Worker;
+  /**
+   * How the weights start: `'pytorch'` (default; every parameter U(-1/√H, 1/√H), as
+   * `torch.nn.LSTM` and `torch.nn.Linear`) or `'keras'` (Glorot input kernels, orthogonal
+   * recurrent kernels, zero biases, LSTM forget bias 1). See DESIGN.md for the measurements.
+   */
+  init?: InitName;
 }
+
+/** The weight initialisations a run can start from. */
+export const INIT_NAMES = ['pytorch', 'keras'] as const;
+export type InitName = (typeof INIT_NAMES)[number];
 
 /** The resolved options of a run, as its checkpoints store them. */
 export interface TrainConfig {
@@ -80,6 +90,7 @@ export interface TrainConfig {
   seed: number;
   sampleLength: number;
   explodeFactor: number;
+  init: InitName;
 }
 
 /**
@@ -98,6 +109,9 @@ export function resolveTrainConfig(o: TrainOptions, windowsPerEpoch: number): Tr
   const steps = int('steps', o.steps, epochs * windowsPerEpoch);
   if (!isCellType(o.cell ?? 'lstm')) {
     throw new ConfigError(`cell must be one of rnn, lstm, gru, got '${String(o.cell)}'.`);
+  }
+  if (!(INIT_NAMES as readonly string[]).includes(o.init ?? 'pytorch')) {
+    throw new ConfigError(`init must be one of ${INIT_NAMES.join(', ')}, got '${String(o.init)}'.`);
   }
   if (!(OPTIMIZER_NAMES as readonly string[]).includes(o.optimizer ?? 'adam')) {
     throw new ConfigError(
@@ -121,6 +135,7 @@ export function resolveTrainConfig(o: TrainOptions, windowsPerEpoch: number): Tr
     seed: int('seed', o.seed, 0, 0),
     sampleLength: int('sampleLength', o.sampleLength, 200, 0),
     explodeFactor: num('explodeFactor', o.explodeFactor, 3, (x) => x > 1, '> 1'),
+    init: o.init ?? 'pytorch',
   };
 }
 

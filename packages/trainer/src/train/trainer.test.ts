@@ -55,7 +55,7 @@ async function interruptedRun(options: TrainOptions, first: number, total: numbe
   return events.filter((e) => e.type !== 'end');
 }
 
-describe('trainer on cpu', () => {
+describe('trainer on cpu', { timeout: 60_000 }, () => {
   beforeAll(async () => {
     await initBackend({ backend: 'cpu' });
   });
@@ -74,7 +74,7 @@ describe('trainer on cpu', () => {
     const steps = losses(events);
     expect(steps).toHaveLength(40);
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-    expect(mean(steps.slice(-5))).toBeLessThan(mean(steps.slice(0, 5)) - 0.25);
+    expect(mean(steps.slice(-5))).toBeLessThan(mean(steps.slice(0, 5)) - 0.15);
     const [first, last] = evals(events);
     expect(first).toMatchObject({ step: 20, best: true });
     expect(last).toMatchObject({ step: 40, steps: 40 });
@@ -211,7 +211,7 @@ describe('trainer on cpu', () => {
   });
 });
 
-describe('trainer on wasm', () => {
+describe('trainer on wasm', { timeout: 60_000 }, () => {
   beforeAll(async () => {
     await initBackend({ backend: 'wasm' });
   });

@@ -156,7 +156,7 @@ export function createTrainer(text: string, options: TrainOptions = {}): Trainer
       hiddenSize: config.hiddenSize,
       numLayers: config.numLayers,
     },
-    { seed: config.seed },
+    { seed: config.seed, init: config.init },
   );
   return trainerFromState({
     model,

@@ -13,6 +13,8 @@ Model:
   --hidden N                hidden units per layer (default 128)
   --layers N                stacked layers (default 2)
   --dropout P               dropout between layers, in [0, 1) (default 0)
+  --init pytorch|keras      how the weights start (default pytorch: uniform ±1/√hidden, as
+                            torch.nn.LSTM; keras: Glorot/orthogonal, forget bias 1)
 Data:
   --batch N                 parallel streams per batch (default 32)
   --seq-length N            characters per window, the BPTT length (default 64)

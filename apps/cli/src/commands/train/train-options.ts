@@ -1,6 +1,6 @@
 import type { CellType } from '@rnnkit/cells';
 import { OPTIMIZER_NAMES, SCHEDULE_NAMES } from '@rnnkit/optim';
-import type { ScheduleOptions, TrainOptions } from '@rnnkit/trainer';
+import { INIT_NAMES, type ScheduleOptions, type TrainOptions } from '@rnnkit/trainer';
 import { UsageError } from '../../errors.js';
 import { choiceOption, intOption, numberOption } from '../../options.js';
 
@@ -25,6 +25,7 @@ const FIXED_BY_CHECKPOINT = [
   'clip',
   'seed',
   'val-fraction',
+  'init',
 ];
 
 /** Every `rnnkit train` option that takes a value, as parseArgs wants them. */
@@ -50,11 +51,18 @@ export function trainOptions(v: Values): TrainOptions {
   if (v.steps !== undefined && v.epochs !== undefined) {
     throw new UsageError('Give --steps or --epochs, not both.');
   }
+  const numLayers = intOption('layers', v.layers, 2, 1, 64);
+  const dropout = numberOption('dropout', v.dropout, 0, { min: 0, max: 1, maxOpen: true });
+  if (dropout > 0 && numLayers < 2) {
+    throw new UsageError(
+      `--dropout acts between stacked layers, and there is 1 layer: give --layers 2 or more, or drop --dropout.`,
+    );
+  }
   return {
     cell: choiceOption<CellType>('cell', v.cell, ['lstm', 'gru', 'rnn'], 'lstm'),
     hiddenSize: intOption('hidden', v.hidden, 128, 1, 8192),
-    numLayers: intOption('layers', v.layers, 2, 1, 64),
-    dropout: numberOption('dropout', v.dropout, 0, { min: 0, max: 1, maxOpen: true }),
+    numLayers,
+    dropout,
     batchSize: intOption('batch', v.batch, 32, 1, 65536),
     seqLength: intOption('seq-length', v['seq-length'], 64, 1, 1_000_000),
     learningRate: numberOption('lr', v.lr, 2e-3, { min: 0, minOpen: true }),
@@ -71,6 +79,7 @@ export function trainOptions(v: Values): TrainOptions {
     seed: intOption('seed', v.seed, 0, 0, 2 ** 32 - 1),
     sampleLength: intOption('sample-length', v['sample-length'], 200, 0, 100_000),
     workers: workersOption(v),
+    init: choiceOption('init', v.init, INIT_NAMES, 'pytorch'),
   };
 }
 

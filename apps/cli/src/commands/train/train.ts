@@ -1,8 +1,14 @@
 import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { BACKENDS, initBackend } from '@rnnkit/backend';
-import { type CheckpointData, createTrainer, resumeTrainer, type Trainer } from '@rnnkit/trainer';
-import { InputError, reportUserErrors, UsageError } from '../../errors.js';
+import { BACKENDS, type BackendInfo, initBackend } from '@rnnkit/backend';
+import {
+  type CheckpointData,
+  createTrainer,
+  resumeTrainer,
+  type Trainer,
+  TrainingDivergedError,
+} from '@rnnkit/trainer';
+import { InputError, inCliTerms, reportUserErrors, UsageError } from '../../errors.js';
 import {
   findCheckpoint,
   prepareCheckpointDir,
@@ -13,8 +19,10 @@ import {
 } from '../../files/checkpoint-files.js';
 import { lockCheckpointDir } from '../../files/checkpoint-lock.js';
 import { readTextFile } from '../../files/text-file.js';
+import { invokedAs, shellQuote } from '../../invocation.js';
 import type { Io } from '../../io.js';
 import { choiceOption, intOption, parseCommand } from '../../options.js';
+import { VERSION } from '../../version.js';
 import { TRAIN_HELP } from './train-help.js';
 import { resumeOverrides, TRAIN_FLAGS, trainOptions } from './train-options.js';
 import { createProgress, type ProgressMode } from './train-progress.js';
@@ -30,17 +38,35 @@ export async function train(args: string[], io: Io): Promise<number> {
     io.out(TRAIN_HELP);
     return 0;
   }
-  const [file, ...extra] = positionals;
-  if (file === undefined || extra.length > 0) {
+  const [given, ...extra] = positionals;
+  if (given === undefined || extra.length > 0) {
     throw new UsageError(`Give exactly one text file: rnnkit train <text-file> [options].`);
   }
+  const file: string = given;
   const backend = choiceOption('backend', values.backend, [...BACKENDS, 'auto'] as const, 'auto');
   const logEvery = intOption('log-every', values['log-every'], 10, 1, 1_000_000_000);
   const resume = values.resume as string | undefined;
   const options = resume === undefined ? trainOptions(values) : resumeOverrides(values);
-  const mode: ProgressMode = values.json ? 'json' : process.stdout.isTTY ? 'tty' : 'plain';
+  const mode: ProgressMode = values.json ? 'json' : process.stderr.isTTY ? 'tty' : 'plain';
+  // What the `end` record reports, whatever ends the run.
+  const run: RunRecord = { step: 0, paths: [] };
 
   return reportUserErrors('train', io, async () => {
+    try {
+      return await trainFile();
+    } catch (error) {
+      if (mode === 'json') {
+        const diverged = error instanceof TrainingDivergedError;
+        const message = inCliTerms(error instanceof Error ? error.message : String(error));
+        io.out(
+          `${JSON.stringify({ type: 'end', reason: diverged ? 'diverged' : 'error', step: run.step, paths: run.paths, message: message.replace(/\s*\n\s*/g, ' ') })}\n`,
+        );
+      }
+      throw error;
+    }
+  });
+
+  async function trainFile(): Promise<number> {
     const text = await readTextFile(file, (read, total) =>
       io.err(
         `Reading '${file}': ${Math.round((100 * read) / total)}% (${(read / 2 ** 20).toFixed(0)} of ${(total / 2 ** 20).toFixed(0)} MB)\n`,
@@ -72,18 +98,18 @@ export async function train(args: string[], io: Io): Promise<number> {
       resumeFrom ? readFile(join(resumeFrom, 'model.json'), 'utf8').catch(() => '') : '';
     const before = await stamp();
     if (resumeFrom !== undefined) checkpoint = await readCheckpoint(resumeFrom);
-    await initBackend({ backend });
+    const info = await initBackend({ backend });
     const start = (from: CheckpointData | undefined): Trainer => {
       const t = from ? resumeTrainer(text, from, options) : createTrainer(text, options);
       if (t.step >= t.config.steps) {
+        const done = alreadyDone(t, values);
         t.dispose();
-        throw new InputError(
-          `The checkpoint has already done its ${t.config.steps} steps: give --steps with a larger number to train further.`,
-        );
+        throw done;
       }
       return t;
     };
     let trainer = start(checkpoint);
+    run.step = trainer.step;
     try {
       // Then a folder we can write to, ours alone, without a killed run's leftovers.
       await prepareCheckpointDir(root);
@@ -99,6 +125,7 @@ export async function train(args: string[], io: Io): Promise<number> {
           // Another trainer saved between our read and our lock: continue from its save.
           trainer.dispose();
           trainer = start(await readCheckpoint(resumeFrom));
+          run.step = trainer.step;
         }
         return await runTraining(trainer, {
           io,
@@ -106,7 +133,8 @@ export async function train(args: string[], io: Io): Promise<number> {
           logEvery,
           root,
           file,
-          backend,
+          info,
+          run,
           workers: options.workers,
         });
       } finally {
@@ -116,7 +144,30 @@ export async function train(args: string[], io: Io): Promise<number> {
     } finally {
       trainer.dispose();
     }
-  });
+  }
+}
+
+/** Why a resumed run has nothing left to do, with the numbers and the flag that fixes it. */
+function alreadyDone(trainer: Trainer, values: Record<string, unknown>): InputError {
+  const { step } = trainer;
+  const asked =
+    values.steps !== undefined
+      ? `--steps ${trainer.config.steps}`
+      : values.epochs !== undefined
+        ? `--epochs ${String(values.epochs)} (${trainer.config.steps} steps)`
+        : undefined;
+  const next = step + Math.max(trainer.config.evalEvery, 1);
+  return new InputError(
+    asked
+      ? `The checkpoint is at step ${step}, already past ${asked}: give --steps larger than ${step} to train further (e.g. --steps ${next}).`
+      : `The checkpoint is at step ${step}, the end of its ${trainer.config.steps}-step run: give --steps larger than ${step} to train further (e.g. --steps ${next}).`,
+  );
+}
+
+/** What the `end` record reports: the last step done and every checkpoint folder written. */
+interface RunRecord {
+  step: number;
+  paths: string[];
 }
 
 /** The signals that stop a run with a save, and the exit code of each (128 + its number). */
@@ -133,20 +184,55 @@ interface RunContext {
   logEvery: number;
   root: string;
   file: string;
-  backend: string;
+  info: BackendInfo;
+  run: RunRecord;
   workers?: number | 'auto';
 }
 
 async function runTraining(trainer: Trainer, ctx: RunContext): Promise<number> {
-  const progress = createProgress(ctx.io, ctx.mode, ctx.logEvery);
+  const c = trainer.config;
+  const progress = createProgress(ctx.io, {
+    mode: ctx.mode,
+    logEvery: ctx.logEvery,
+    charsPerStep: c.batchSize * c.seqLength,
+    columns: () => process.stderr.columns,
+  });
   const latest = join(ctx.root, 'latest');
   const best = join(ctx.root, 'best');
-  const c = trainer.config;
+  const { info, run } = ctx;
+  const saved = (path: string) => {
+    if (!run.paths.includes(path)) run.paths.push(path);
+  };
+  const backend = `${info.name}${info.name === 'wasm' ? ` (SIMD ${info.simd ? 'on' : 'off'}, ${info.threads} thread${info.threads === 1 ? '' : 's'})` : ''}`;
+  progress.record('start', {
+    version: VERSION,
+    command: 'train',
+    backend: { name: info.name, simd: info.simd, threads: info.threads, tfjs: info.tfjsVersion },
+    model: {
+      cell: c.cell,
+      layers: c.numLayers,
+      hidden: c.hiddenSize,
+      vocabSize: trainer.tokenizer.vocabSize,
+      init: c.init,
+    },
+    data: {
+      file: ctx.file,
+      trainChars: trainer.trainChars,
+      valChars: trainer.valChars,
+      stepsPerEpoch: trainer.windowsPerEpoch,
+    },
+    step: trainer.step,
+    steps: c.steps,
+    config: c,
+    checkpointDir: ctx.root,
+  });
   progress.note(
     `${trainer.step > 0 ? `Resuming at step ${trainer.step}` : 'Training'}: ${c.cell} ${c.numLayers}x${c.hiddenSize} on '${ctx.file}' ` +
       `(${trainer.tokenizer.vocabSize} characters in the vocabulary; ${trainer.trainChars} to train on, ${trainer.valChars} to validate), ` +
-      `batch ${c.batchSize} x ${c.seqLength}, ${trainer.windowsPerEpoch} steps per epoch, ${c.steps} steps, backend ${ctx.backend}${ctx.workers === undefined || ctx.workers === 1 ? '' : `, workers ${ctx.workers}`}; checkpoints in ${ctx.root}.`,
+      `batch ${c.batchSize} x ${c.seqLength}, ${trainer.windowsPerEpoch} steps per epoch, ${c.steps} steps, backend ${backend}${ctx.workers === undefined || ctx.workers === 1 ? '' : `, workers ${ctx.workers}`}; checkpoints in ${ctx.root}.`,
   );
+  const end = (reason: 'completed' | 'interrupted') =>
+    progress.record('end', { reason, step: trainer.step, steps: c.steps, paths: run.paths });
   const controller = new AbortController();
   let stoppedBy: (typeof STOP_SIGNALS)[number] | undefined;
   const onSignal = (signal: (typeof STOP_SIGNALS)[number]) => {
@@ -161,31 +247,47 @@ async function runTraining(trainer: Trainer, ctx: RunContext): Promise<number> {
     progress.note(`${signal}: saving ${latest} after this step (send it again to exit at once).`);
     controller.abort();
   };
+  const onResize = () => progress.redraw();
   for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
+  process.stderr.on('resize', onResize);
   let learningRate = c.learningRate;
   try {
     for await (const e of trainer.run({ signal: controller.signal })) {
       if (e.type === 'step') {
         learningRate = e.learningRate;
+        run.step = e.step;
         progress.step(e);
       } else if (e.type === 'eval') {
         progress.eval(e, learningRate);
         const data = trainer.checkpoint();
         await writeCheckpoint(latest, data);
-        if (e.best) await writeCheckpoint(best, data);
+        saved(latest);
+        if (e.best) {
+          await writeCheckpoint(best, data);
+          saved(best);
+        }
+        progress.record('checkpoint', { step: e.step, paths: e.best ? [latest, best] : [latest] });
         progress.note(`Saved ${latest}${e.best ? ` and ${best}` : ''} (step ${e.step}).`);
       } else if (e.reason === 'aborted') {
         await writeCheckpoint(latest, trainer.checkpoint());
+        saved(latest);
+        progress.close();
         const signal = stoppedBy ?? 'SIGINT';
         progress.note(
-          `Interrupted at step ${e.step}: saved ${latest} (${signal}). Continue with: rnnkit train ${ctx.file} --resume ${latest}`,
+          `Interrupted at step ${e.step}: saved ${latest} (${signal}). Continue with: ${invokedAs()} train ${shellQuote(ctx.file)} --resume ${shellQuote(latest)}`,
         );
+        end('interrupted');
         return SIGNAL_EXIT[signal];
       }
     }
   } finally {
     for (const signal of STOP_SIGNALS) process.off(signal, onSignal);
+    process.stderr.off('resize', onResize);
+    progress.close();
   }
-  progress.note(`Done: ${trainer.step} steps. Sample with: rnnkit sample ${best}`);
+  progress.note(
+    `Done: ${trainer.step} steps. Sample with: ${invokedAs()} sample ${shellQuote(run.paths.includes(best) ? best : latest)}`,
+  );
+  end('completed');
   return 0;
 }

@@ -19,7 +19,7 @@ function runModule(source: string, name: string) {
   }
 }
 
-describe('README API tour', () => {
+describe('README API tour', { timeout: 120_000 }, () => {
   it('has the shapes, training and sampling snippets', () => {
     expect(snippets).toHaveLength(3);
   });
