@@ -124,7 +124,7 @@ describe('atomic checkpoint writes', { timeout: 120_000 }, () => {
       ...['train', 'text.txt', '--resume', 'halfway', '--backend', 'cpu', '--steps', '3'],
     );
     expect(resume.code).toBe(0);
-    expect(resume.out).toMatch(/Resuming at step 2:/);
+    expect(resume.err).toMatch(/Resuming at step 2:/);
   });
 
   it('keeps the previous checkpoint when publishing model.json fails', async () => {

@@ -55,10 +55,12 @@ describe('checkpoint paths', { timeout: 120_000 }, () => {
   });
 
   it("--resume continues a run's latest/ and keeps checkpointing in the run's folder", async () => {
-    const out = await ok(
+    const r = await rnnkit(
+      dir,
       ...['train', 'text.txt', '--resume', 'run', '--steps', '4', '--backend', 'cpu'],
     );
-    expect(out).toMatch(/Resuming at step 3:.*checkpoints in run\./);
+    expect(r.code, r.err).toBe(0);
+    expect(r.err).toMatch(/Resuming at step 3:.*checkpoints in run\./);
     expect(step('run/latest')).toBe(4);
   });
 });

@@ -47,12 +47,25 @@ const FLAGS: [RegExp, string][] = [
   [/\btopK\b/g, '--top-k'],
   [/\btopP\b/g, '--top-p'],
   [/\b(dropout|temperature|steps|epochs|seed|init)(?= (must|0\b))/g, '--$1'],
+  [/pass resetAfterGru: 'keep'/g, 'pass --gru-reset-after'],
   [/, or \{ unknown: 'skip' \}/g, ''],
   [/\{ unknown: 'skip' \}/g, '--skip-unknown'],
 ];
 
 export function inCliTerms(message: string): string {
   return FLAGS.reduce((m, [pattern, flag]) => m.replace(pattern, flag), message);
+}
+
+/**
+ * Errors about the options the user typed, whose library names read as flags. Errors about a
+ * file keep its field names (`modelTopology.model.numLayers`): they describe what the file says.
+ */
+const OPTION_ERRORS = new Set(['config', 'training-data', 'option', 'recurrent-option', 'usage']);
+
+/** An error's message as the CLI prints it. */
+export function cliMessage(error: RnnkitError): string {
+  const text = OPTION_ERRORS.has(error.code) ? inCliTerms(error.message) : error.message;
+  return text.replace(/\s*\n\s*/g, ' ');
 }
 
 /** An error the user fixes by changing their input, not a bug in rnnkit. */
@@ -74,7 +87,7 @@ export async function reportUserErrors(
     return await run();
   } catch (error) {
     if (isUserError(error) && !(error instanceof UsageError)) {
-      io.err(`rnnkit ${command}: ${inCliTerms(error.message).replace(/\s*\n\s*/g, ' ')}\n`);
+      io.err(`rnnkit ${command}: ${cliMessage(error)}\n`);
       return 1;
     }
     throw error;

@@ -52,7 +52,7 @@ function start(...args: string[]): Started {
 /** Resolves once the run has printed a progress line (it is training, not starting up). */
 async function training(run: Started): Promise<boolean> {
   for (let i = 0; i < 1200; i++) {
-    if (/step \d+\//.test(run.out())) return true;
+    if (/step \d+\//.test(run.err())) return true;
     if (run.child.exitCode !== null) return false;
     await new Promise((r) => setTimeout(r, 25));
   }
@@ -116,7 +116,7 @@ async function interruptUntilDone(
     if (code === 0) break;
     expect([-1, 130, 143, 129], run.err()).toContain(code);
     if (signal === 'SIGTERM' && code === 143) {
-      expect(run.out()).toMatch(/Interrupted at step \d+: saved .* \(SIGTERM\)/);
+      expect(run.err()).toMatch(/Interrupted at step \d+ \(SIGTERM\): saved /);
     }
   }
   expect(exits.at(-1)).toBe(0);
@@ -166,7 +166,7 @@ describe('rnnkit train under faults', { timeout: 240_000 }, () => {
     expect(await training(run)).toBe(true);
     run.child.kill('SIGHUP');
     expect(await run.done).toBe(129);
-    expect(run.out()).toMatch(/Interrupted at step \d+: saved hup\/latest \(SIGHUP\)/);
+    expect(run.err()).toMatch(/Interrupted at step \d+ \(SIGHUP\): saved hup\/latest\./);
     await readCheckpoint(join(dir, 'hup', 'latest'));
     const twice = start(
       'train',
@@ -258,7 +258,7 @@ describe('rnnkit train under faults', { timeout: 240_000 }, () => {
     expect(r.err).toMatch(
       /^rnnkit train: Cannot save checkpoints in 'a-file\/ckpt': a file is in the way[^\n]*\n$/,
     );
-    expect(r.out).not.toMatch(/step \d+\//);
+    expect(r.err).not.toMatch(/step \d+\//);
   });
 
   it('on a full disk: a clear error, the previous checkpoint kept, no partial file', async (ctx) => {
@@ -286,9 +286,9 @@ describe('rnnkit train under faults', { timeout: 240_000 }, () => {
         '--log-every',
         '1',
       );
-      for (let i = 0; i < 2400 && !/Saved /.test(run.out()); i++)
+      for (let i = 0; i < 2400 && !/Saved /.test(run.err()); i++)
         await new Promise((r) => setTimeout(r, 25));
-      expect(run.out()).toMatch(/Saved /);
+      expect(run.err()).toMatch(/Saved /);
       // Fill the disk: the next save cannot fit.
       try {
         execFileSync('dd', ['if=/dev/zero', `of=${join(disk, 'filler')}`, 'bs=4k'], {

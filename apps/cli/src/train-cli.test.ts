@@ -183,7 +183,9 @@ describe('rnnkit train, sample and eval under plain Node', { timeout: 60_000 }, 
     expect(out).toBe('');
     expect(code).toBe(130);
     const stopped =
-      /Interrupted at step (\d+): saved interrupted\/latest\. Continue with: (.*)\n/.exec(err);
+      /Interrupted at step (\d+) \(SIGINT\): saved interrupted\/latest\. Continue with: (.*)\n/.exec(
+        err,
+      );
     const step = Number(stopped?.[1]);
     expect(step).toBeGreaterThanOrEqual(3);
     // The hint is a command that works: run it, asking for two more steps.

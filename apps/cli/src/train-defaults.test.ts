@@ -127,7 +127,7 @@ describe('rnnkit train defaults', { timeout: 120_000 }, () => {
     expect(training.windowsPerEpoch).toBe(SMALL_WINDOWS);
     expect(training.step).toBe(10 * SMALL_WINDOWS);
     expect((training.config as Json).steps).toBe(10 * SMALL_WINDOWS);
-    const progress = [...r.out.matchAll(/^step (\d+)\/20 (?!eval)/gm)].map((m) => Number(m[1]));
+    const progress = [...r.err.matchAll(/^step (\d+)\/20 (?!eval)/gm)].map((m) => Number(m[1]));
     expect(progress).toEqual([10, 20]);
   });
 

@@ -134,7 +134,7 @@ describe('rnnkit train learning-rate schedules', { timeout: 120_000 }, () => {
     );
     let out = '';
     const code = await new Promise<number | null>((resolve) => {
-      long.stdout.on('data', (d) => {
+      long.stderr.on('data', (d) => {
         out += d;
         if (/Saved cosine3000\/latest/.test(out) && !long.killed) long.kill('SIGINT');
       });

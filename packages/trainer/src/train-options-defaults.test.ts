@@ -73,6 +73,7 @@ describe('training options', { timeout: 60_000 }, () => {
         seed: 0,
         sampleLength: 200,
         explodeFactor: 3,
+        init: 'pytorch', // training runs start from PyTorch's init (DESIGN.md: Numerics)
       };
       expect(trainer.config).toEqual(expected);
       expect(trainer.checkpoint().training?.config).toEqual(expected);

@@ -29,6 +29,9 @@ const OPTIONS: TrainOptions = {
   evalEvery: 1000,
   sampleLength: 0,
   seed: 5,
+  // Keras-style init: its larger recurrent weights make a wrong carried state show as a loss
+  // difference far above the match tolerance (PyTorch's small init makes it ~1e-4 at places).
+  init: 'keras',
 };
 
 /** Seeded pseudo-words: enough structure that carried state changes the loss. */

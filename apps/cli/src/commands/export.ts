@@ -18,7 +18,9 @@ Formats:
   tfjs-layers   <path> is a folder: model.json + weights.bin, a Sequential model that
                 tf.loadLayersModel loads (one-hot models take one-hot [B, T, V] input,
                 embedding models take ids [B, T]). RNN and LSTM models; GRU models only
-                where tfjs-layers' reset-before GRU is exact. For Keras:
+                where tfjs-layers' reset-before GRU is exact, unless --gru-reset-after:
+                then as Keras TF2's reset_after=True GRU (exact; Keras loads it,
+                tf.loadLayersModel cannot). For Keras:
                 tensorflowjs_converter --input_format tfjs_layers_model \\
                   --output_format keras <path>/model.json model.h5
 
@@ -26,6 +28,7 @@ Options:
   --format F        safetensors or tfjs-layers (required)
   --out PATH        where to write (required)
   --force           overwrite existing files
+  --gru-reset-after tfjs-layers: write a GRU that has no reset-before form as reset_after=True
   -h, --help        show this help
 `;
 
@@ -35,6 +38,7 @@ export async function exportCommand(args: string[], io: Io): Promise<number> {
     format: { type: 'string' },
     out: { type: 'string' },
     force: { type: 'boolean' },
+    'gru-reset-after': { type: 'boolean' },
   });
   if (values.help) {
     io.out(EXPORT_HELP);
@@ -74,7 +78,9 @@ export async function exportCommand(args: string[], io: Io): Promise<number> {
       written = await writeSafetensorsFiles(out, bytes, sidecar);
     } else {
       const files = await asInputError('Cannot export to tfjs-layers', () =>
-        charLMToLayersModel(model),
+        charLMToLayersModel(model, {
+          resetAfterGru: values['gru-reset-after'] ? 'keep' : 'error',
+        }),
       );
       written = await writeLayersModel(out, files);
     }

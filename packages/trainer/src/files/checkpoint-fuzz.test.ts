@@ -130,7 +130,10 @@ describe('checkpoint parsers under fuzzing', { timeout: 120_000 }, () => {
     const rng = createRng(1303);
     for (let trial = 0; trial < 1000; trial++) {
       outcome(trial, () => {
-        const parsed = parseModelJson(mutateJsonText(text, rng)) as unknown as Record<string, unknown>;
+        const parsed = parseModelJson(mutateJsonText(text, rng)) as unknown as Record<
+          string,
+          unknown
+        >;
         expect(Object.getPrototypeOf(parsed ?? {})).not.toHaveProperty('polluted');
       });
     }

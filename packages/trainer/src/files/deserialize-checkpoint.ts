@@ -117,7 +117,7 @@ function checkModelJson(modelJson: unknown) {
  */
 export function deserializeCheckpoint(artifacts: {
   modelJson: unknown;
-  /** The weights file's bytes: an ArrayBuffer, a Uint8Array or a Node Buffer. */
+  /** The weights file's bytes: an ArrayBuffer or a Uint8Array (what Node's readFile returns). */
   weightData: Bytes;
 }): CheckpointData {
   const weightData = toArrayBuffer(artifacts.weightData);

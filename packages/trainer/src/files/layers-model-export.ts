@@ -1,4 +1,9 @@
-import { type NamedArray, stateDictToKeras, transposeNamedArray } from '@rnnkit/cells';
+import {
+  KerasLayoutError,
+  type NamedArray,
+  stateDictToKeras,
+  transposeNamedArray,
+} from '@rnnkit/cells';
 import type { io } from '@tensorflow/tfjs-core';
 import { checkCharLMParams, recurrentConfigOf } from './char-lm-shapes.js';
 import { denseLayer, embeddingLayer, recurrentLayer } from './layers-topology.js';
@@ -18,8 +23,11 @@ export interface LayersModelFiles {
  * models take float one-hot input `[B, T, V]`; embedding models take ids `[B, T]`. The config
  * and tokenizer travel in `userDefinedMetadata.rnnkit`.
  *
- * GRU: tfjs-layers has only the reset-before GRU, equal to rnnkit's only when each layer's
- * recurrent n block is diagonal with zero bias; any other GRU throws `KerasLayoutError`.
+ * GRU: tfjs-layers has only the reset-before GRU, equal to rnnkit's (reset-after) only when
+ * each layer's recurrent n block is diagonal with zero bias; any other GRU throws
+ * `KerasLayoutError`, unless `resetAfterGru: 'keep'`: then it is written as Keras TF2's
+ * `reset_after: true` GRU (bias `[2, 3H]`), exact, which Keras and rnnkit load but
+ * `tf.loadLayersModel` cannot.
  * `tensorflowjs_converter --input_format tfjs_layers_model --output_format keras` turns the
  * result into a Keras HDF5 model.
  *
@@ -32,7 +40,7 @@ export interface LayersModelFiles {
  */
 export function charLMToLayersModel(
   p: PortableCharLM,
-  options: { weightsPath?: string } = {},
+  options: { weightsPath?: string; resetAfterGru?: 'error' | 'keep' } = {},
 ): LayersModelFiles {
   const { model: config, params } = p;
   checkCharLMParams(config, params, 'the model');
@@ -42,7 +50,20 @@ export function charLMToLayersModel(
       .filter(([k]) => k.startsWith('rnn.'))
       .map(([k, a]) => [k.slice(4), a]),
   );
-  const keras = stateDictToKeras(recurrentConfigOf(config), strip, 'reset-before');
+  let resetAfter = false;
+  let keras: ReturnType<typeof stateDictToKeras>;
+  try {
+    keras = stateDictToKeras(recurrentConfigOf(config), strip, 'reset-before');
+  } catch (error) {
+    if (!(error instanceof KerasLayoutError) || cell !== 'gru') throw error;
+    if (options.resetAfterGru !== 'keep') {
+      throw new KerasLayoutError(
+        `${error.message} To write it anyway as a Keras TF2 reset_after=True GRU (exact; Keras and rnnkit load it, tf.loadLayersModel cannot), pass resetAfterGru: 'keep'.`,
+      );
+    }
+    keras = stateDictToKeras(recurrentConfigOf(config), strip, 'reset-after');
+    resetAfter = true;
+  }
   const layers: unknown[] = [];
   const weights: [string, NamedArray][] = [];
   if (config.input === 'embedding') {
@@ -51,9 +72,14 @@ export function charLMToLayersModel(
   }
   keras.forEach((w, l) => {
     const name = `rnn_l${l}`;
-    layers.push(
-      recurrentLayer(name, cell, h, l === 0 && config.input === 'onehot' ? v : undefined),
+    const layer = recurrentLayer(
+      name,
+      cell,
+      h,
+      l === 0 && config.input === 'onehot' ? v : undefined,
     );
+    if (resetAfter) (layer.config as Record<string, unknown>).reset_after = true;
+    layers.push(layer);
     weights.push([`${name}/kernel`, w.kernel], [`${name}/recurrent_kernel`, w.recurrentKernel]);
     weights.push([`${name}/bias`, w.bias]);
   });

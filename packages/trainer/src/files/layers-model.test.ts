@@ -114,6 +114,29 @@ describe('tfjs-layers export and import', () => {
     disposeCharLM(model);
   });
 
+  it('writes any GRU as Keras reset_after=True with resetAfterGru: keep, and reads it back exactly', () => {
+    const model = createCharLM(
+      { vocabSize: 5, cell: 'gru', hiddenSize: 4, numLayers: 2 },
+      { seed: 3, init: 'pytorch' },
+    );
+    expect(() => charLMToLayersModel(portableCharLM(model))).toThrow(/resetAfterGru: 'keep'/);
+    const files = charLMToLayersModel(portableCharLM(model, tokenizer), { resetAfterGru: 'keep' });
+    const layers = (
+      files.modelJson.modelTopology as { config: { layers: { config: Record<string, unknown> }[] } }
+    ).config.layers;
+    expect(layers.filter((l) => l.config.reset_after === true)).toHaveLength(2);
+    const bias = files.modelJson.weightsManifest[0]?.weights.find((w) => w.name === 'rnn_l0/bias');
+    expect(bias?.shape).toEqual([2, 12]); // Keras TF2's [input bias; recurrent bias]
+    const back = charLMFromPortable(charLMFromLayersModel(files));
+    const x = tf.tensor2d(IDS, undefined, 'int32');
+    const [a, b] = [charLMLogits(model, x).logits, charLMLogits(back.model, x).logits];
+    const diff = tf.max(tf.abs(tf.sub(a, b))).dataSync()[0] as number;
+    expect(diff).toBeLessThan(1e-6);
+    tf.dispose([x, a, b]);
+    disposeCharLM(model);
+    disposeCharLM(back.model);
+  });
+
   it('imports a model tfjs-layers built and saved itself, and refuses hard-sigmoid gates', async () => {
     const tfl = await loadTfjsLayers();
     for (const recurrentActivation of ['sigmoid', 'hardSigmoid'] as const) {

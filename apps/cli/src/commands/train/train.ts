@@ -1,6 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { BACKENDS, type BackendInfo, initBackend } from '@rnnkit/backend';
+import { RnnkitError } from '@rnnkit/core';
 import {
   type CheckpointData,
   createTrainer,
@@ -8,7 +9,7 @@ import {
   type Trainer,
   TrainingDivergedError,
 } from '@rnnkit/trainer';
-import { InputError, inCliTerms, reportUserErrors, UsageError } from '../../errors.js';
+import { cliMessage, InputError, reportUserErrors, UsageError } from '../../errors.js';
 import {
   findCheckpoint,
   prepareCheckpointDir,
@@ -57,7 +58,12 @@ export async function train(args: string[], io: Io): Promise<number> {
     } catch (error) {
       if (mode === 'json') {
         const diverged = error instanceof TrainingDivergedError;
-        const message = inCliTerms(error instanceof Error ? error.message : String(error));
+        const message =
+          error instanceof RnnkitError
+            ? cliMessage(error)
+            : error instanceof Error
+              ? error.message
+              : String(error);
         io.out(
           `${JSON.stringify({ type: 'end', reason: diverged ? 'diverged' : 'error', step: run.step, paths: run.paths, message: message.replace(/\s*\n\s*/g, ' ') })}\n`,
         );
@@ -274,7 +280,7 @@ async function runTraining(trainer: Trainer, ctx: RunContext): Promise<number> {
         progress.close();
         const signal = stoppedBy ?? 'SIGINT';
         progress.note(
-          `Interrupted at step ${e.step}: saved ${latest} (${signal}). Continue with: ${invokedAs()} train ${shellQuote(ctx.file)} --resume ${shellQuote(latest)}`,
+          `Interrupted at step ${e.step} (${signal}): saved ${latest}. Continue with: ${invokedAs()} train ${shellQuote(ctx.file)} --resume ${shellQuote(latest)}`,
         );
         end('interrupted');
         return SIGNAL_EXIT[signal];
