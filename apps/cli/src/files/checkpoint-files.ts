@@ -4,7 +4,7 @@ import { rmSync } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { FileAccessError } from '@rnnkit/core';
-import { readRegularFile, resolveContained, statRegularFile } from '@rnnkit/core/node';
+import { readRegularFile, sizeContainedFiles } from '@rnnkit/core/node';
 import {
   type CheckpointData,
   CheckpointError,
@@ -51,17 +51,11 @@ export async function readCheckpoint(folder: string): Promise<CheckpointData> {
   });
   const modelJson = parseModelJson(new TextDecoder().decode(bytes), jsonPath);
   const { paths, byteLength } = readCheckpointManifest(modelJson);
-  const files: string[] = [];
-  let total = 0;
-  try {
-    for (const p of paths) {
-      const file = await resolveContained(folder, p, 'weights file');
-      total += (await statRegularFile(file, { what: 'weights file' })).size;
-      files.push(file);
-    }
-  } catch (error) {
-    throw asCheckpointError(error);
-  }
+  const { files, total } = await sizeContainedFiles(folder, paths, 'weights file').catch(
+    (error: unknown) => {
+      throw asCheckpointError(error);
+    },
+  );
   if (total !== byteLength) {
     throw new CheckpointError(
       `Cannot load the checkpoint: its weights files hold ${total} bytes but model.json describes ${byteLength}: they are truncated or belong to another save. Use another checkpoint (best/ or latest/), or train again.`,

@@ -3,7 +3,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { FileAccessError, parseJsonSafely } from '@rnnkit/core';
-import { readRegularFile, resolveContained, statRegularFile } from '@rnnkit/core/node';
+import { readRegularFile, sizeContainedFiles } from '@rnnkit/core/node';
 import { type LayersModelFiles, readLayersManifest, sidecarPath } from '@rnnkit/trainer';
 import { InputError, asInputError as named } from '../errors.js';
 import { whyWriteFailed } from './checkpoint-files.js';
@@ -49,17 +49,11 @@ export async function readLayersModel(path: string): Promise<LayersModelFiles> {
     readLayersManifest(modelJson),
   );
   const folder = dirname(jsonPath);
-  const files: string[] = [];
-  let total = 0;
-  try {
-    for (const p of paths) {
-      const file = await resolveContained(folder, p, 'weights file');
-      total += (await statRegularFile(file, { what: 'weights file' })).size;
-      files.push(file);
-    }
-  } catch (error) {
-    throw asInputError(error);
-  }
+  const { files, total } = await sizeContainedFiles(folder, paths, 'weights file').catch(
+    (error: unknown) => {
+      throw asInputError(error);
+    },
+  );
   if (total !== expected) {
     throw new InputError(
       `Cannot import ${jsonPath}: its weights files hold ${total} bytes but its weightsManifest describes ${expected} bytes of float32 weights. Re-export the model, or copy its weights files completely.`,

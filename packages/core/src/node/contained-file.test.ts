@@ -5,7 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FileAccessError } from '../errors.js';
-import { readContainedFile, readRegularFile, resolveContained } from './contained-file.js';
+import {
+  readContainedFile,
+  readRegularFile,
+  resolveContained,
+  sizeContainedFiles,
+} from './contained-file.js';
 
 const reason = async (p: Promise<unknown>) =>
   p.then(
@@ -31,6 +36,19 @@ describe('readContainedFile', () => {
     expect((await readContainedFile(folder, 'w.bin', { expectedBytes: 8 })).length).toBe(8);
     expect((await readContainedFile(folder, 'sub/x.bin')).length).toBe(4);
     expect((await readContainedFile(folder, 'link-in.bin')).length).toBe(8);
+  });
+
+  it('sizes the files a manifest names before reading any, and refuses one outside', async () => {
+    const { files, total } = await sizeContainedFiles(
+      folder,
+      ['w.bin', 'sub/x.bin'],
+      'weights file',
+    );
+    expect(total).toBe(12);
+    expect(files).toEqual([join(folder, 'w.bin'), join(folder, 'sub', 'x.bin')]);
+    expect(await reason(sizeContainedFiles(folder, ['w.bin', '../outside.bin']))).toBe(
+      'outside-folder',
+    );
   });
 
   it('refuses .., absolute paths, links out, devices and non-strings', async () => {

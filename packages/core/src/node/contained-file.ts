@@ -90,6 +90,31 @@ export async function readContainedFile(
 }
 
 /**
+ * Resolves every name in `names` inside `folder` (as {@link resolveContained}) and sizes each
+ * as a regular file, before any is read: the caller compares `total` with what the manifest
+ * that named them promises.
+ *
+ * @example
+ * ```ts
+ * const { files, total } = await sizeContainedFiles('ckpt/latest', ['weights-200-ab12.bin']);
+ * ```
+ */
+export async function sizeContainedFiles(
+  folder: string,
+  names: readonly unknown[],
+  what = 'file',
+): Promise<{ files: string[]; total: number }> {
+  const files: string[] = [];
+  let total = 0;
+  for (const name of names) {
+    const file = await resolveContained(folder, name, what);
+    total += (await statRegularFile(file, { what })).size;
+    files.push(file);
+  }
+  return { files, total };
+}
+
+/**
  * Reads a file the user named (no folder to stay in): a regular file only, never a FIFO,
  * device or folder, its size checked against `limits` before reading, the read bounded by it.
  *

@@ -5,5 +5,6 @@ export {
   readContainedFile,
   readRegularFile,
   resolveContained,
+  sizeContainedFiles,
   statRegularFile,
 } from './contained-file.js';

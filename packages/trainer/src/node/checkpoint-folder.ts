@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { readRegularFile, resolveContained, statRegularFile } from '@rnnkit/core/node';
+import { readRegularFile, sizeContainedFiles } from '@rnnkit/core/node';
 import { CheckpointError } from '../errors.js';
 import type { CheckpointData } from '../files/checkpoint-data.js';
 import {
@@ -72,13 +72,7 @@ export async function loadCheckpoint(
   // Every file model.json names must stay inside its folder and be a regular file of the size
   // the manifest promises, checked before any is read.
   const { paths, byteLength } = readCheckpointManifest(modelJson);
-  const files: string[] = [];
-  let total = 0;
-  for (const p of paths) {
-    const file = await resolveContained(folder, p, 'weights file');
-    total += (await statRegularFile(file, { what: 'weights file' })).size;
-    files.push(file);
-  }
+  const { files, total } = await sizeContainedFiles(folder, paths, 'weights file');
   if (total !== byteLength) {
     throw new CheckpointError(
       `Cannot load the checkpoint: its weights files hold ${total} bytes but model.json describes ${byteLength}: they are truncated or belong to another save. Use another checkpoint (best/ or latest/), or train again.`,
