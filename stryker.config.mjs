@@ -21,24 +21,22 @@ export default {
   concurrency: 2,
   timeoutMS: 30_000,
   mutate: [
-    // training loop
-    trainer('train-loop'),
+    // training loop (train/trainer.ts is the whole Trainer: create, resume, loop, snapshot)
+    trainer('trainer'),
     trainer('train-config'),
-    trainer('resume-trainer'),
-    trainer('trainer-snapshot'),
     // data
     trainer('split-text'),
     trainer('text-streams'),
-    trainer('evaluate'),
+    trainer('evaluate-text'),
     // sampling
-    trainer('sampling'),
+    trainer('draw-from-logits'),
     trainer('sampler'),
     // checkpoints
     trainer('serialize-checkpoint'),
     trainer('deserialize-checkpoint'),
+    trainer('checkpoint-folder'),
     // CLI options and checkpoint files
     cli('options'),
-    cli('number-option'),
     cli('train-options'),
     cli('checkpoint-files'),
   ],

@@ -21,7 +21,8 @@ export default defineConfig({
           exclude: [
             '**/node_modules/**',
             'src/**/seq2seq*.test.ts',
-            'src/**/interop/**',
+            'src/**/files/keras-*.test.ts',
+            'src/**/files/layers-*.test.ts',
             'src/**/verify/**',
             'src/**/lecture*.test.ts',
           ],
