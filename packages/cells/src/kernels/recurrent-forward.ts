@@ -1,11 +1,7 @@
-import type { KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
-import { activatedCell } from '../cell/activated.js';
-import { cellActivations, DEFAULT_ACTIVATIONS } from '../cell/activations.js';
-import { gateCount } from '../cell/cell-type.js';
-import { fusedCell } from '../cell/registry.js';
+import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { resetBeforeForward } from './gru-reset-before.js';
 import { type Buf, copy, kernelMemory } from './memory.js';
-import type { RecurrentKernelAttrs } from './recurrent-contract.js';
+import { recurrentSetup } from './recurrent-setup.js';
 import { simdFor } from './simd.js';
 
 /**
@@ -25,21 +21,7 @@ export function recurrentForwardKernel(backendName: string): KernelFunc {
     if ((attrs as { resetBefore?: boolean }).resetBefore) {
       return resetBeforeForward(backendName, { inputs, backend, attrs }) as TensorInfo[];
     }
-    const {
-      cell,
-      time: T,
-      batch: B,
-      hidden: H,
-      activation = 'tanh',
-      recurrentActivation = 'sigmoid',
-      carry = false,
-    } = attrs as unknown as RecurrentKernelAttrs & NamedAttrMap;
-    const fused = fusedCell(cell);
-    // Keras options take the activated steps, chosen once here; the defaults keep `fused`.
-    const acts = cellActivations(activation, recurrentActivation);
-    const special = acts || carry ? activatedCell(cell) : undefined;
-    const pair = acts ?? DEFAULT_ACTIVATIONS;
-    const GH = gateCount(cell) * H;
+    const { cell, T, B, H, carry, fused, special, pair, GH } = recurrentSetup(attrs);
     const lstm = cell === 'lstm';
     const mem = kernelMemory(backendName, backend);
     const { xp, h0, c0, wHhT, biasHh, on } = inputs as Record<string, TensorInfo | undefined>;
