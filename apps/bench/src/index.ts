@@ -6,3 +6,4 @@ export type { Row } from './report.js';
 export { formatTable } from './report.js';
 export type { BenchOptions } from './run-bench.js';
 export { runBench } from './run-bench.js';
+export { findOpenblasDir, pythonPath, TORCH_QUALITY } from './start-torch.js';

@@ -9,6 +9,8 @@ import type { TorchHello } from './torch-protocol.js';
 export const pythonPath = (): string => process.env.RNNKIT_PYTHON ?? '/usr/bin/python3';
 /** Shipped beside src/ and dist/ alike. */
 export const TORCH_RUNNER = fileURLToPath(new URL('../python/torch_runner.py', import.meta.url));
+/** PyTorch's side of `pnpm bench:quality` (python/quality.py: its usage is in its docstring). */
+export const TORCH_QUALITY = fileURLToPath(new URL('../python/quality.py', import.meta.url));
 
 export type TorchStart =
   | { ok: true; client: TorchClient; hello: TorchHello; blasDir: string | undefined }
