@@ -9,6 +9,11 @@ import { describeReadError } from './file-access.js';
 /** Files at least this large report their reading progress. */
 const PROGRESS_FROM = 32 * 2 ** 20;
 const CHUNK = 8 * 2 ** 20;
+/**
+ * Reads while tokenising are smaller: each read becomes a string that lives until the next
+ * garbage collection, and 1 MB ones keep the peak near the id array's own size.
+ */
+const TOKENIZE_CHUNK = 2 ** 20;
 
 /** What a file read reports: the phase, bytes read so far, the file's size. */
 export type ReadProgress = (phase: 'reading' | TokenizePhase, read: number, total: number) => void;
@@ -38,7 +43,7 @@ export async function readTextFile(path: string, onProgress?: ReadProgress): Pro
 
 /**
  * Tokenises a UTF-8 text file without holding it as a string: two passes of `chunkSize` reads
- * (8 MB), the first collecting its characters, the second encoding them into the smallest id
+ * (1 MB), the first collecting its characters, the second encoding them into the smallest id
  * array (`tokenizeBytes`); with `tokenizer` (a checkpoint's) the ids are that tokenizer's.
  * Large files report each pass's progress.
  */
@@ -46,7 +51,7 @@ export async function tokenizeTextFile(
   path: string,
   options: { tokenizer?: CharTokenizer; onProgress?: ReadProgress; chunkSize?: number } = {},
 ): Promise<TokenizedText> {
-  const { tokenizer, onProgress, chunkSize = CHUNK } = options;
+  const { tokenizer, onProgress, chunkSize = TOKENIZE_CHUNK } = options;
   return withTextFile(path, (file, size) => {
     const report: Partial<Record<TokenizePhase, (read: number) => void>> = {};
     return tokenizeBytes(() => fileChunks(file, size, chunkSize), {
