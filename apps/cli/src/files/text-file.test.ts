@@ -1,7 +1,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { initBackend } from '@rnnkit/backend';
 import { CharTokenizer } from '@rnnkit/tokenizer';
+import { createTrainer, type Trainer } from '@rnnkit/trainer';
 import { afterAll, describe, expect, it } from 'vitest';
 import { rnnkit, TINY } from '../test-support/run-cli.js';
 import { readTextFile, tokenizeTextFile } from './text-file.js';
@@ -10,7 +12,7 @@ const dir = mkdtempSync(join(tmpdir(), 'rnnkit-text-file-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('text files read in passes', { timeout: 120_000 }, () => {
-  it('gives the ids of the whole file when read 64 bytes at a time', async () => {
+  it('trains bit for bit as on the whole file when read 64 bytes at a time', async () => {
     const path = join(dir, 'multibyte.txt');
     // 2-, 3- and 4-byte characters after a byte-order mark: 64-byte reads split them.
     writeFileSync(path, `\uFEFF${'naïve 中文 😀 Ωmega\n'.repeat(200)}`);
@@ -20,6 +22,22 @@ describe('text files read in passes', { timeout: 120_000 }, () => {
     expect(chunked.tokenizer.vocabulary).toEqual(whole.vocabulary);
     expect(chunked.ids).toBeInstanceOf(Uint8Array);
     expect(Array.from(chunked.ids)).toEqual(Array.from(whole.encode(text)));
+
+    await initBackend({ backend: 'cpu' });
+    const options = { hiddenSize: 8, batchSize: 4, seqLength: 16, steps: 8, evalEvery: 4, seed: 4 };
+    const trained = async (trainer: Trainer) => {
+      const losses: number[] = [];
+      for await (const e of trainer.run()) {
+        if (e.type === 'step') losses.push(e.loss);
+        if (e.type === 'eval') losses.push(e.valLoss as number);
+      }
+      const { params } = trainer.checkpoint();
+      trainer.dispose();
+      return { losses, params };
+    };
+    expect(await trained(createTrainer(chunked, options))).toEqual(
+      await trained(createTrainer(text, options)),
+    );
   });
 
   it('names a file that is not UTF-8, however it is cut', async () => {
