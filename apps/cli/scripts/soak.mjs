@@ -4,12 +4,21 @@
 //      every 1,000 steps (both must stay flat after warm-up);
 //   2. 100,000 sampled characters from it, the same figures every 10,000 characters;
 //   3. `rnnkit train` (the built CLI, a child process) on a 200 MB text generated on the fly,
-//      printing the child's peak RSS and how long reading and the first steps took.
+//      printing the child's peak RSS (and that of the same run on the text's first 1 MB, the
+//      baseline), its progress lines with their times, the time to the first step and how long
+//      the end-of-run evaluation took.
 //
 // Usage: node apps/cli/scripts/soak.mjs [--steps N] [--chars N] [--big-mb N] [--backend cpu|wasm]
 // (from the root, after a build: pnpm soak)
 import { spawn } from 'node:child_process';
-import { createWriteStream, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import {
+  createWriteStream,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -132,31 +141,32 @@ if (BIG_MB > 0) {
   line(
     `## ${BIG_MB} MB text (${statSync(big).size} bytes, written in ${((performance.now() - g0) / 1000).toFixed(1)} s)`,
   );
-  const bin = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
-  const args = [
-    bin,
-    'train',
-    big,
-    '--hidden',
-    '32',
-    '--layers',
-    '1',
-    '--batch',
-    '16',
-    '--seq-length',
-    '32',
-  ];
-  args.push(
-    '--steps',
-    '20',
-    '--eval-every',
-    '20',
-    '--sample-length',
-    '0',
-    '--backend',
-    values.backend,
+  const small = join(dir, 'small.txt');
+  writeFileSync(small, readFileSync(big).subarray(0, 2 ** 20));
+  const baseline = await trainThroughCli(small, join(dir, 'ckpt-small'), () => {});
+  line(
+    `baseline (same run on the first 1 MB): exit ${baseline.code}, peak RSS ${mb(baseline.peak)} MB`,
   );
-  args.push('--checkpoint-dir', join(dir, 'ckpt'), '--log-every', '10');
+  const r = await trainThroughCli(big, join(dir, 'ckpt'), (seconds, l) =>
+    line(`  [${seconds.toFixed(1)} s] ${l.slice(0, 200)}`),
+  );
+  const at = (pattern) => r.lines.find(([, l]) => pattern.test(l))?.[0];
+  const firstStep = at(/^step \d+\/\d+ epoch/);
+  const lastStep = r.lines.filter(([, l]) => /^step \d+\/\d+ epoch/.test(l)).at(-1)?.[0];
+  const evalDone = at(/^step \d+\/\d+ eval:/);
+  const bytes = statSync(big).size;
+  line(
+    `rnnkit train on ${BIG_MB} MB: exit ${r.code}, ${r.seconds.toFixed(1)} s; training started at ${at(/^Training:/)?.toFixed(1)} s, first step line at ${firstStep?.toFixed(1)} s; evaluation ${lastStep !== undefined && evalDone !== undefined ? (evalDone - lastStep).toFixed(1) : '?'} s; peak RSS ${mb(r.peak)} MB, ${((r.peak - baseline.peak) / bytes).toFixed(2)} bytes per character beyond the baseline`,
+  );
+  rmSync(dir, { recursive: true, force: true });
+}
+
+/** `rnnkit train` on `file` in a child process: its peak RSS (VmHWM) and timed stderr/stdout lines. */
+async function trainThroughCli(file, checkpointDir, onLine) {
+  const bin = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
+  const args = [bin, 'train', file, '--hidden', '32', '--layers', '1', '--batch', '16'];
+  args.push('--seq-length', '32', '--steps', '20', '--eval-every', '20', '--sample-length', '0');
+  args.push('--backend', values.backend, '--checkpoint-dir', checkpointDir, '--log-every', '10');
   const c0 = performance.now();
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let peak = 0;
@@ -166,17 +176,17 @@ if (BIG_MB > 0) {
       if (hwm) peak = Math.max(peak, Number(hwm[1]) * 1024);
     } catch {}
   }, 200);
-  const stamp = () => `${((performance.now() - c0) / 1000).toFixed(1)} s`;
-  child.stdout.on('data', (d) => {
-    for (const l of String(d).split('\n').filter(Boolean))
-      line(`  [${stamp()}] ${l.slice(0, 200)}`);
-  });
-  child.stderr.on('data', (d) => {
-    for (const l of String(d).split('\n').filter(Boolean))
-      line(`  [${stamp()}] (stderr) ${l.slice(0, 200)}`);
-  });
+  const lines = [];
+  const take = (d) => {
+    const seconds = (performance.now() - c0) / 1000;
+    for (const l of String(d).split('\n').filter(Boolean)) {
+      lines.push([seconds, l]);
+      onLine(seconds, l);
+    }
+  };
+  child.stdout.on('data', take);
+  child.stderr.on('data', take);
   const code = await new Promise((r) => child.on('close', r));
   clearInterval(poll);
-  line(`rnnkit train on ${BIG_MB} MB: exit ${code}, ${stamp()}, peak RSS ${mb(peak)} MB`);
-  rmSync(dir, { recursive: true, force: true });
+  return { code, peak, lines, seconds: (performance.now() - c0) / 1000 };
 }

@@ -6,6 +6,7 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createRng } from '@rnnkit/core';
 import type { CheckpointData } from '@rnnkit/trainer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -34,7 +35,15 @@ interface Started {
 }
 
 function start(...args: string[]): Started {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd: dir });
+  return startNode([], {}, ...args);
+}
+
+/** `start` with arguments for node itself (a preload) and extra environment variables. */
+function startNode(nodeArgs: string[], env: Record<string, string>, ...args: string[]): Started {
+  const child = spawn(process.execPath, [...nodeArgs, BIN, ...args], {
+    cwd: dir,
+    env: { ...process.env, ...env },
+  });
   let out = '';
   let err = '';
   child.stdout?.on('data', (d) => {
@@ -261,50 +270,77 @@ describe('rnnkit train under faults', { timeout: 240_000 }, () => {
     expect(r.err).not.toMatch(/step \d+\//);
   });
 
-  it('on a full disk: a clear error, the previous checkpoint kept, no partial file', async (ctx) => {
+  /**
+   * Trains with checkpoints in `disk` until a save is done, calls `fill`, and checks what a full
+   * disk must give: exit 1 with the one-line CheckpointWriteError, no temp file left, the
+   * previous checkpoint loadable.
+   */
+  async function fullDiskRun(disk: string, run: Started, fill: () => void) {
+    for (let i = 0; i < 2400 && !/Saved /.test(run.err()); i++)
+      await new Promise((r) => setTimeout(r, 25));
+    expect(run.err()).toMatch(/Saved /);
+    fill();
+    const code = await run.done;
+    expect(code, run.err()).toBe(1);
+    expect(run.err()).toMatch(
+      /^rnnkit train: Cannot write '[^']+': the disk is full\. The previous checkpoint is kept/m,
+    );
+    expect(leftovers(join(disk, 'ckpt'))).toEqual([]);
+    const kept = await readCheckpoint(join(disk, 'ckpt', 'latest'));
+    expect(kept.training?.step).toBeGreaterThan(0);
+  }
+  const untilFull = (disk: string) => [
+    'train',
+    'text.txt',
+    ...TINY,
+    '--steps',
+    '100000',
+    '--eval-every',
+    '3',
+    '--sample-length',
+    '0',
+    '--checkpoint-dir',
+    join(disk, 'ckpt'),
+    '--log-every',
+    '1',
+  ];
+
+  it('on a full disk (a 2 MB tmpfs): a clear error, the previous checkpoint kept, no partial file', async (ctx) => {
     const disk = join(dir, 'disk');
     mkdirSync(disk);
     try {
       execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=2m', 'tmpfs', disk], { stdio: 'ignore' });
     } catch {
-      ctx.skip(); // not root, or no mount here: checkpoint-write-failure.test.ts injects ENOSPC
+      ctx.skip(); // not root, or no mount here: the next test injects ENOSPC instead
       return;
     }
     try {
-      const run = start(
-        'train',
-        'text.txt',
-        ...TINY,
-        '--steps',
-        '100000',
-        '--eval-every',
-        '3',
-        '--sample-length',
-        '0',
-        '--checkpoint-dir',
-        join(disk, 'ckpt'),
-        '--log-every',
-        '1',
-      );
-      for (let i = 0; i < 2400 && !/Saved /.test(run.err()); i++)
-        await new Promise((r) => setTimeout(r, 25));
-      expect(run.err()).toMatch(/Saved /);
-      // Fill the disk: the next save cannot fit.
-      try {
-        execFileSync('dd', ['if=/dev/zero', `of=${join(disk, 'filler')}`, 'bs=4k'], {
-          stdio: 'ignore',
-        });
-      } catch {}
-      const code = await run.done;
-      expect(code).toBe(1);
-      expect(run.err()).toMatch(
-        /^rnnkit train: Cannot write '[^']+': the disk is full\. The previous checkpoint is kept/m,
-      );
-      expect(leftovers(join(disk, 'ckpt'))).toEqual([]);
-      const kept = await readCheckpoint(join(disk, 'ckpt', 'latest'));
-      expect(kept.training?.step).toBeGreaterThan(0);
+      await fullDiskRun(disk, start(...untilFull(disk)), () => {
+        // Fill the disk: the next save cannot fit.
+        try {
+          execFileSync('dd', ['if=/dev/zero', `of=${join(disk, 'filler')}`, 'bs=4k'], {
+            stdio: 'ignore',
+          });
+        } catch {}
+      });
     } finally {
       execFileSync('umount', [disk]);
     }
+  });
+
+  it('on a full disk (ENOSPC injected after 1,000 bytes): the same guarantees', async () => {
+    // For machines that cannot mount a tmpfs: a preload makes writes under the folder fail
+    // once the test "fills" the disk, after writing part of the file, as write(2) would.
+    const disk = join(dir, 'injected');
+    mkdirSync(disk);
+    const trigger = join(dir, 'injected-full');
+    const preload = fileURLToPath(new URL('./test-support/full-disk.mjs', import.meta.url));
+    const env = {
+      RNNKIT_FULL_DISK_DIR: disk,
+      RNNKIT_FULL_DISK_TRIGGER: trigger,
+      RNNKIT_FULL_DISK_AFTER: '1000',
+    };
+    const run = startNode(['--import', pathToFileURL(preload).href], env, ...untilFull(disk));
+    await fullDiskRun(disk, run, () => writeFileSync(trigger, ''));
   });
 });

@@ -10,8 +10,11 @@ import {
   resolveOrder,
   resolveUnkToken,
 } from './char-tokenizer-options.js';
+import type { CharacterScan } from './character-scan.js';
+import { type ChunkEncoder, createChunkEncoder } from './chunk-encoder.js';
 import { TokenIdRangeError, UnknownCharacterError } from './errors.js';
 import { textPosition } from './text-position.js';
+import type { TokenIds } from './token-ids.js';
 import { buildVocabulary, textCharacters } from './vocabulary.js';
 
 /**
@@ -56,6 +59,25 @@ export class CharTokenizer {
     const unkToken = resolveUnkToken(options);
     // A one-code-point unk token found in the text already owns id 0.
     const chars = textCharacters(text, resolveOrder(options)).filter((c) => c !== unkToken);
+    return new CharTokenizer(buildVocabulary(chars, unkToken), unkToken);
+  }
+
+  /**
+   * Builds the vocabulary `fromText` would build from the text a `CharacterScan` has read in
+   * chunks, so a text too large for one string gets the same ids.
+   *
+   * @example
+   * ```ts
+   * const scan = new CharacterScan();
+   * scan.add('hih');
+   * scan.add('ello');
+   * scan.finish();
+   * CharTokenizer.fromCharacterScan(scan).vocabulary; // ['e', 'h', 'i', 'l', 'o']
+   * ```
+   */
+  static fromCharacterScan(scan: CharacterScan, options: FromTextOptions = {}): CharTokenizer {
+    const unkToken = resolveUnkToken(options);
+    const chars = scan.characters(resolveOrder(options)).filter((c) => c !== unkToken);
     return new CharTokenizer(buildVocabulary(chars, unkToken), unkToken);
   }
 
@@ -129,6 +151,23 @@ export class CharTokenizer {
       n += 1;
     }
     return n === ids.length ? ids : ids.slice(0, n);
+  }
+
+  /**
+   * An encoder for a text given in chunks (a surrogate pair may be split between two), writing
+   * the ids `encode` would return for the chunks joined into `target`, which must hold the
+   * text's code point count (`CharacterScan.count`); see `allocateTokenIds`.
+   *
+   * @example
+   * ```ts
+   * const ids = allocateTokenIds(tok.vocabSize, scan.count);
+   * const encoder = tok.chunkEncoder(ids);
+   * for (const chunk of chunks) encoder.write(chunk);
+   * encoder.end(); // ids written
+   * ```
+   */
+  chunkEncoder(target: TokenIds): ChunkEncoder {
+    return createChunkEncoder(this.vocabulary, this.unkId, target);
   }
 
   /**

@@ -10,6 +10,8 @@ export {
   type FromTextOptions,
   type VocabularyOrder,
 } from './char-tokenizer-options.js';
+export { CharacterScan } from './character-scan.js';
+export type { ChunkEncoder } from './chunk-encoder.js';
 export { describeCharacter } from './describe-character.js';
 export {
   TokenIdRangeError,
@@ -17,3 +19,4 @@ export {
   UnknownCharacterError,
   VocabularyError,
 } from './errors.js';
+export { allocateTokenIds, type TokenIds } from './token-ids.js';

@@ -8,6 +8,14 @@ function byCodePoint(a: string, b: string): number {
   return (a.codePointAt(0) ?? 0) - (b.codePointAt(0) ?? 0);
 }
 
+/** The error for a vocabulary asked of no text; `got` says what came instead. */
+export function emptyTextError(got: string): VocabularyError {
+  return new VocabularyError(
+    `CharTokenizer.fromText needs the training text to collect characters from, got ${got}. ` +
+      `Pass the text (e.g. the file contents) the model will be trained on.`,
+  );
+}
+
 /**
  * The distinct code points of `text`, in the given order. Empty text is an error: a vocabulary
  * built from nothing would make every later `encode` fail far from the real mistake.
@@ -20,11 +28,7 @@ function byCodePoint(a: string, b: string): number {
  */
 export function textCharacters(text: string, order: VocabularyOrder): string[] {
   if (typeof text !== 'string' || text.length === 0) {
-    throw new VocabularyError(
-      `CharTokenizer.fromText needs the training text to collect characters from, got ` +
-        `${typeof text === 'string' ? 'an empty string' : typeof text}. Pass the text (e.g. ` +
-        `the file contents) the model will be trained on.`,
-    );
+    throw emptyTextError(typeof text === 'string' ? 'an empty string' : typeof text);
   }
   // A Set iterates in insertion order, which is exactly first-seen order.
   const seen = new Set<string>();

@@ -5,6 +5,12 @@
 export { decodeText } from './data/decode-text.js';
 export { type SplitOptions, splitText, type TextSplit } from './data/split-text.js';
 export {
+  type TokenizeBytesOptions,
+  type TokenizedText,
+  type TokenizePhase,
+  tokenizeBytes,
+} from './data/tokenize-bytes.js';
+export {
   CheckpointError,
   ConfigError,
   ModelFileError,
@@ -99,6 +105,7 @@ export type {
   EndEvent,
   EvalEvent,
   ResumeOptions,
+  RunOptions,
   StepEvent,
   TrainEvent,
   Trainer,

@@ -1,3 +1,4 @@
+import type { TokenIds } from '@rnnkit/tokenizer';
 import { TrainingDataError } from '../errors.js';
 import { type TextStreams, textStreams } from './text-streams.js';
 
@@ -27,7 +28,7 @@ export interface TextSplit {
  * const { train, val } = splitText(tokenizer.encode(text), { batchSize: 32, seqLength: 64 });
  * ```
  */
-export function splitText(ids: Int32Array, options: SplitOptions): TextSplit {
+export function splitText(ids: TokenIds, options: SplitOptions): TextSplit {
   const { batchSize: B, seqLength: T } = options;
   const valFraction = options.valFraction ?? 0.05;
   const total = Math.floor((ids.length - 1) / T);

@@ -1,3 +1,4 @@
+import type { TokenIds } from '@rnnkit/tokenizer';
 import { TrainingDataError } from '../errors.js';
 
 /**
@@ -6,8 +7,11 @@ import { TrainingDataError } from '../errors.js';
  * window k with is the right state to start window k + 1 with (truncated BPTT).
  */
 export interface TextStreams {
-  /** The ids the streams read: stream b's inputs start at `b * streamLength`. */
-  readonly ids: Int32Array;
+  /**
+   * The ids the streams read (a view of the whole text's ids, never a copy): stream b's inputs
+   * start at `b * streamLength`.
+   */
+  readonly ids: TokenIds;
   /** B: parallel streams (batch rows). */
   readonly streams: number;
   /** T: characters per window. */
@@ -27,7 +31,7 @@ export interface TextStreams {
  * const { x, y } = windowAt(s, 0); // [32 * 64] each, row-major [B, T]
  * ```
  */
-export function textStreams(ids: Int32Array, streams: number, seqLength: number): TextStreams {
+export function textStreams(ids: TokenIds, streams: number, seqLength: number): TextStreams {
   const inputs = ids.length - 1;
   const windows = Math.floor(inputs / (streams * seqLength));
   if (windows < 1) {

@@ -1,5 +1,6 @@
 import type { RecurrentState } from '@rnnkit/cells';
 import { bitsPerChar, perplexity, sequenceLoss } from '@rnnkit/optim';
+import type { TokenIds } from '@rnnkit/tokenizer';
 import * as tf from '@tensorflow/tfjs-core';
 import { type TextStreams, textStreams, windowAt } from '../data/text-streams.js';
 import { TrainingDataError } from '../errors.js';
@@ -73,7 +74,7 @@ export async function evaluateStreams(
  */
 export async function evaluateText(
   model: CharLM,
-  ids: Int32Array,
+  ids: TokenIds,
   options: {
     batchSize?: number;
     seqLength?: number;

@@ -5,10 +5,11 @@
 import { type NamedArray, paramsStateDict, type RecurrentState } from '@rnnkit/cells';
 import { createRng, type Rng } from '@rnnkit/core';
 import { createOptimizer, learningRateAt, type Optimizer } from '@rnnkit/optim';
-import { CharTokenizer, UnknownCharacterError } from '@rnnkit/tokenizer';
+import { CharTokenizer, type TokenIds, UnknownCharacterError } from '@rnnkit/tokenizer';
 import * as tf from '@tensorflow/tfjs-core';
 import { splitText, type TextSplit } from '../data/split-text.js';
 import { windowAt } from '../data/text-streams.js';
+import { lackedCharacter, type TokenizedText } from '../data/tokenize-bytes.js';
 import {
   CheckpointError,
   ConfigError,
@@ -105,11 +106,22 @@ export interface Trainer {
    * (`end` with reason `'aborted'`), leaving the run ready to checkpoint or to run again.
    * Throws `TrainingDivergedError` on a NaN or exploding loss.
    */
-  run(options?: { signal?: AbortSignal }): AsyncGenerator<TrainEvent, void, undefined>;
+  run(options?: RunOptions): AsyncGenerator<TrainEvent, void, undefined>;
   /** Everything needed to resume exactly here, as plain data (see `serializeCheckpoint`). */
   checkpoint(): CheckpointData;
   /** Frees the model, the optimizer and the carried state. */
   dispose(): void;
+}
+
+/** How one call of `Trainer.run` is watched and stopped. */
+export interface RunOptions {
+  /** Stops the run between steps (its last event is `end` with reason `'aborted'`). */
+  signal?: AbortSignal;
+  /**
+   * Called after each validation window of an evaluation with the windows done and their
+   * total, so a caller can show the progress of a long evaluation (a large validation part).
+   */
+  onEvalProgress?: (done: number, total: number) => void;
 }
 
 /** The training RNG starts from the seed offset by a constant, apart from the init draws. */
@@ -119,7 +131,9 @@ const trainingRngSeed = (seed: number) => (seed + 0x9e3779b9) >>> 0;
  * Starts a training run on a text: builds the vocabulary from it (sorted code points), cuts it
  * into B streams of windows of T with the validation part from its end, and creates a seeded
  * model and optimizer. Throws `ConfigError` for a bad option and `TrainingDataError` for text
- * too short for one batch, before allocating anything.
+ * too short for one batch, before allocating anything. A text too large to hold as a string
+ * can be given already tokenised (`tokenizeBytes`): the run reads windows straight from its
+ * id array, and trains exactly as on the string.
  *
  * @example
  * ```ts
@@ -131,7 +145,7 @@ const trainingRngSeed = (seed: number) => (seed + 0x9e3779b9) >>> 0;
  * trainer.dispose();
  * ```
  */
-export function createTrainer(text: string, options: TrainOptions = {}): Trainer {
+export function createTrainer(text: string | TokenizedText, options: TrainOptions = {}): Trainer {
   const checked = resolveTrainConfig(options, 1);
   const workers = checkWorkers(options.workers);
   if (checked.dropout > 0 && checked.numLayers < 2) {
@@ -139,15 +153,15 @@ export function createTrainer(text: string, options: TrainOptions = {}): Trainer
       `dropout acts between stacked layers, and there is 1 layer: set numLayers >= 2, or dropout 0.`,
     );
   }
-  if (text.length === 0)
+  if (typeof text === 'string' ? text.length === 0 : text.ids.length === 0)
     throw new TrainingDataError('The text is empty: give some text to train on.');
-  const tokenizer = CharTokenizer.fromText(text);
+  const tokenizer = typeof text === 'string' ? CharTokenizer.fromText(text) : text.tokenizer;
   if (tokenizer.vocabSize < 2) {
     throw new TrainingDataError(
       `The text has only one distinct character (${JSON.stringify(tokenizer.vocabulary[0])}): there is nothing to predict. Train on a text with at least two different characters.`,
     );
   }
-  const split = splitText(tokenizer.encode(text), checked);
+  const split = splitText(typeof text === 'string' ? tokenizer.encode(text) : text.ids, checked);
   const config = resolveTrainConfig(options, split.train.windows);
   const model = createCharLM(
     {
@@ -188,7 +202,8 @@ export type ResumeOptions = Pick<
  * Continues a run from a checkpoint: weights, optimizer moments and step, learning-rate
  * schedule position, RNG state, data position and carried state all come back, so on the cpu
  * backend the losses continue exactly as if the run had never stopped. The text must use only
- * the checkpoint's characters (usually it is the same text).
+ * the checkpoint's characters (usually it is the same text); tokenised already, it must have
+ * been encoded with the checkpoint's tokenizer (`tokenizeBytes` with `tokenizer`).
  *
  * @example
  * ```ts
@@ -197,7 +212,7 @@ export type ResumeOptions = Pick<
  * ```
  */
 export function resumeTrainer(
-  text: string,
+  text: string | TokenizedText,
   checkpoint: CheckpointData,
   overrides: ResumeOptions = {},
 ): Trainer {
@@ -211,16 +226,7 @@ export function resumeTrainer(
   const { model, tokenizer } = loadCharLM(checkpoint);
   let optimizer: Optimizer | undefined;
   try {
-    let ids: Int32Array;
-    try {
-      ids = tokenizer.encode(text);
-    } catch (error) {
-      if (!(error instanceof UnknownCharacterError)) throw error;
-      throw new TrainingDataError(
-        `The text has a character the checkpoint's vocabulary lacks: ${error.message.split(':')[0]}. Resume with the text the checkpoint was trained on, or start a new run without resuming.`,
-      );
-    }
-    const split = splitText(ids, t.config);
+    const split = splitText(resumedIds(text, tokenizer), t.config);
     const defined = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v != null));
     const base = defined.epochs != null ? { ...t.config, steps: undefined } : t.config;
     const config = resolveTrainConfig({ ...base, ...defined }, split.train.windows);
@@ -262,6 +268,28 @@ export function resumeTrainer(
   } catch (error) {
     optimizer?.dispose();
     disposeCharLM(model);
+    throw error;
+  }
+}
+
+/** The ids of a resumed run's text, encoded with (or checked against) the checkpoint's tokenizer. */
+function resumedIds(text: string | TokenizedText, tokenizer: CharTokenizer): TokenIds {
+  if (typeof text !== 'string') {
+    const same =
+      text.tokenizer.unkToken === tokenizer.unkToken &&
+      text.tokenizer.vocabSize === tokenizer.vocabSize &&
+      text.tokenizer.vocabulary.every((token, id) => tokenizer.vocabulary[id] === token);
+    if (!same) {
+      throw new TrainingDataError(
+        `The text was tokenised with a vocabulary of ${text.tokenizer.vocabSize} tokens, not the checkpoint's ${tokenizer.vocabSize}: tokenise it with the checkpoint's tokenizer (tokenizeBytes with { tokenizer }), or pass the text as a string.`,
+      );
+    }
+    return text.ids;
+  }
+  try {
+    return tokenizer.encode(text);
+  } catch (error) {
+    if (error instanceof UnknownCharacterError) throw lackedCharacter(error);
     throw error;
   }
 }
@@ -332,7 +360,7 @@ function trainerFromState(s: TrainerState): Trainer {
       if (running) throw new Error('This trainer is already running: await the first run.');
       running = true;
       try {
-        yield* trainLoop(s, options.signal);
+        yield* trainLoop(s, options);
       } finally {
         running = false;
       }
@@ -360,7 +388,8 @@ function trainerFromState(s: TrainerState): Trainer {
  * an evaluation every `evalEvery` steps and at the last. Awaits the event loop after every
  * step, so an AbortSignal (Ctrl-C) is seen within one step.
  */
-async function* trainLoop(s: TrainerState, signal?: AbortSignal): AsyncGenerator<TrainEvent> {
+async function* trainLoop(s: TrainerState, options: RunOptions): AsyncGenerator<TrainEvent> {
+  const { signal } = options;
   const { train } = s.split;
   const { streams: B, seqLength: T, windows } = train;
   let sessionSeconds = 0;
@@ -412,7 +441,7 @@ async function* trainLoop(s: TrainerState, signal?: AbortSignal): AsyncGenerator
     };
     if (s.step % s.config.evalEvery === 0 || s.step === steps) {
       const evalStart = performance.now();
-      const event = await evaluateNow(s, charsPerSec);
+      const event = await evaluateNow(s, charsPerSec, options.onEvalProgress);
       s.elapsedSeconds += (performance.now() - evalStart) / 1000;
       yield { ...event, elapsedSeconds: s.elapsedSeconds };
     }
@@ -480,10 +509,11 @@ function checkHealth(s: TrainerState, loss: number, gradNorm: number, step = s.s
 async function evaluateNow(
   s: TrainerState,
   charsPerSec: number,
+  onProgress?: (done: number, total: number) => void,
 ): Promise<Omit<EvalEvent, 'elapsedSeconds'>> {
   const trainLoss = s.interval.lossSum / s.interval.steps;
   s.interval = { lossSum: 0, steps: 0 };
-  const val = s.split.val ? await evaluateStreams(s.model, s.split.val) : undefined;
+  const val = s.split.val ? await evaluateStreams(s.model, s.split.val, onProgress) : undefined;
   // Weights whose validation loss is not finite are damaged: fail before anyone saves them.
   if (val && !Number.isFinite(val.loss)) checkHealth(s, val.loss, 0, s.step);
   const best = val !== undefined && (s.bestValLoss === null || val.loss < s.bestValLoss);

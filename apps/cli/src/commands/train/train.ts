@@ -2,6 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { BACKENDS, type BackendInfo, initBackend } from '@rnnkit/backend';
 import { RnnkitError } from '@rnnkit/core';
+import { CharTokenizer } from '@rnnkit/tokenizer';
 import {
   type CheckpointData,
   createTrainer,
@@ -19,7 +20,7 @@ import {
   writeCheckpoint,
 } from '../../files/checkpoint-files.js';
 import { lockCheckpointDir } from '../../files/checkpoint-lock.js';
-import { readTextFile } from '../../files/text-file.js';
+import { type ReadProgress, tokenizeTextFile } from '../../files/text-file.js';
 import { invokedAs, shellQuote } from '../../invocation.js';
 import type { Io } from '../../io.js';
 import { choiceOption, intOption, parseCommand } from '../../options.js';
@@ -73,11 +74,6 @@ export async function train(args: string[], io: Io): Promise<number> {
   });
 
   async function trainFile(): Promise<number> {
-    const text = await readTextFile(file, (read, total) =>
-      io.err(
-        `Reading '${file}': ${Math.round((100 * read) / total)}% (${(read / 2 ** 20).toFixed(0)} of ${(total / 2 ** 20).toFixed(0)} MB)\n`,
-      ),
-    );
     let checkpoint: CheckpointData | undefined;
     let root = values['checkpoint-dir'] as string | undefined;
     let resumeFrom: string | undefined;
@@ -104,6 +100,14 @@ export async function train(args: string[], io: Io): Promise<number> {
       resumeFrom ? readFile(join(resumeFrom, 'model.json'), 'utf8').catch(() => '') : '';
     const before = await stamp();
     if (resumeFrom !== undefined) checkpoint = await readCheckpoint(resumeFrom);
+    // The text is tokenised in two passes over the file, never held whole as a string.
+    const text = await tokenizeTextFile(file, {
+      tokenizer: checkpoint && CharTokenizer.fromJSON(checkpoint.tokenizer),
+      onProgress: (phase, read, total) =>
+        io.err(
+          `${READ_PHASES[phase]} '${file}': ${Math.round((100 * read) / total)}% (${(read / 2 ** 20).toFixed(0)} of ${(total / 2 ** 20).toFixed(0)} MB)\n`,
+        ),
+    });
     const info = await initBackend({ backend });
     const start = (from: CheckpointData | undefined): Trainer => {
       const t = from ? resumeTrainer(text, from, options) : createTrainer(text, options);
@@ -152,6 +156,16 @@ export async function train(args: string[], io: Io): Promise<number> {
     }
   }
 }
+
+/** How each pass over the text file is named in its progress lines. */
+const READ_PHASES: Record<Parameters<ReadProgress>[0], string> = {
+  reading: 'Reading',
+  characters: 'Collecting the characters of',
+  encoding: 'Encoding',
+};
+
+/** Validation parts of at least this many windows report their evaluation's progress. */
+const EVAL_PROGRESS_FROM = 1000;
 
 /** Why a resumed run has nothing left to do, with the numbers and the flag that fixes it. */
 function alreadyDone(trainer: Trainer, values: Record<string, unknown>): InputError {
@@ -258,7 +272,15 @@ async function runTraining(trainer: Trainer, ctx: RunContext): Promise<number> {
   process.stderr.on('resize', onResize);
   let learningRate = c.learningRate;
   try {
-    for await (const e of trainer.run({ signal: controller.signal })) {
+    let tenths = 0; // of the current evaluation, reported so far
+    const onEvalProgress = (done: number, total: number) => {
+      if (total < EVAL_PROGRESS_FROM || Math.floor((10 * done) / total) <= tenths) return;
+      tenths = done === total ? 0 : Math.floor((10 * done) / total);
+      progress.note(
+        `Evaluating at step ${run.step}: ${Math.round((100 * done) / total)}% (${done} of ${total} validation batches)`,
+      );
+    };
+    for await (const e of trainer.run({ signal: controller.signal, onEvalProgress })) {
       if (e.type === 'step') {
         learningRate = e.learningRate;
         run.step = e.step;
