@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // 1 vs N worker threads on one training configuration, alternating in one process:
 //   node apps/bench/scripts/workers-ab.mjs [--backend wasm] [--hidden 128] [--layers 1]
-//     [--cell lstm] [--workers 2] [--steps 15] [--rounds 2] [--simd-ab]
+//     [--cell lstm] [--batch 32] [--seq 64] [--workers 2] [--steps 15] [--rounds 2] [--simd-ab]
 // Prints wall ms per step and the process's CPU ms per step (all threads): on a shared machine
 // whose other load caps this process, CPU time is the figure that does not depend on the load.
 // --simd-ab adds a one-thread run with rnnkit's SIMD kernels off (main thread only).
@@ -16,6 +16,8 @@ const { values: o } = parseArgs({
     cell: { type: 'string', default: 'lstm' },
     hidden: { type: 'string', default: '128' },
     layers: { type: 'string', default: '1' },
+    batch: { type: 'string', default: '32' },
+    seq: { type: 'string', default: '64' },
     workers: { type: 'string', default: '2' },
     steps: { type: 'string', default: '15' },
     rounds: { type: 'string', default: '2' },
@@ -29,8 +31,9 @@ const rnd = () => {
   seed = (seed * 1103515245 + 12345) >>> 0;
   return seed / 2 ** 32;
 };
+const [B, T] = [Number(o.batch), Number(o.seq)];
 const text =
-  chars + Array.from({ length: 32 * 64 * 8 + 1 }, () => chars[Math.floor(rnd() * 65)]).join('');
+  chars + Array.from({ length: B * T * 8 + 1 }, () => chars[Math.floor(rnd() * 65)]).join('');
 const runs = [
   { workers: 1, simd: true },
   { workers: Number(o.workers), simd: true },
@@ -41,6 +44,8 @@ const trainers = runs.map(({ workers, simd }) => {
     cell: o.cell,
     hiddenSize: Number(o.hidden),
     numLayers: Number(o.layers),
+    batchSize: B,
+    seqLength: T,
     clipNorm: null,
     valFraction: 0,
     sampleLength: 0,
@@ -74,10 +79,10 @@ for (const r of trainers) {
   const ms = r.ms / r.steps;
   const cpu = r.cpu / r.steps;
   console.log(
-    `${o.cell} h${o.hidden}x${o.layers} ${o.backend}, ${r.t.workers} thread(s)${r.simd ? '' : ', SIMD off'}: ` +
-      `${ms.toFixed(1)} ms/step wall (${Math.round((32 * 64 * 1000) / ms)} chars/s), ` +
+    `${o.cell} h${o.hidden}x${o.layers} B${B} T${T} ${o.backend}, ${r.t.workers} thread(s)${r.simd ? '' : ', SIMD off'}: ` +
+      `${ms.toFixed(1)} ms/step wall (${Math.round((B * T * 1000) / ms)} chars/s), ` +
       `${cpu.toFixed(1)} CPU ms/step (${(r.cpu / r.ms).toFixed(2)} cores busy; ` +
-      `${Math.round((32 * 64 * 1000 * r.t.workers) / cpu)} chars/s on ${r.t.workers} idle core(s))`,
+      `${Math.round((B * T * 1000 * r.t.workers) / cpu)} chars/s on ${r.t.workers} idle core(s))`,
   );
   await r.it.return();
   r.t.dispose();

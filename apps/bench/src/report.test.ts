@@ -49,7 +49,12 @@ describe('bench report', () => {
         layers: undefined,
         ratio: null,
         skipped: 'too slow',
-        linearity: { throughput: 0.95, memory: 14.2, length: 16 },
+        linearity: {
+          throughput: 0.95,
+          memory: 14.2,
+          length: 16,
+          workers: [{ workers: 2, throughput: 0.91 }],
+        },
       },
     ]);
     expect(table).toContain('| wasm | train lstm h128 T64 | 20,000 | 2,000 | 10× |');
@@ -57,5 +62,6 @@ describe('bench report', () => {
     expect(table).toContain('5 (flat)');
     expect(table).toContain('7 (+2)');
     expect(table).toContain('throughput 95% of T64');
+    expect(table).toContain('with 2 workers: throughput 91% of T64 with 2 workers');
   });
 });

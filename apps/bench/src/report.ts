@@ -15,7 +15,15 @@ export interface Row {
   ratio: number | null;
   skipped: string | undefined;
   /** Long sequences: rnnkit's throughput and tensor peak relative to T = 64, interleaved. */
-  linearity?: { throughput: number; memory: number; length: number } | undefined;
+  linearity?:
+    | {
+        throughput: number;
+        memory: number;
+        length: number;
+        /** The same throughput ratio with that many workers (both lengths, interleaved). */
+        workers?: { workers: number; throughput: number }[];
+      }
+    | undefined;
   /** PyTorch per thread count, timed in the same rounds; undefined when it did not run. */
   pytorch?: TorchResult[] | undefined;
   /** rnnkit timed in the same rounds with other worker counts, or with its SIMD kernels off. */
@@ -61,6 +69,12 @@ export function formatTable(rows: readonly Row[]): string {
       `- linearity, ${r.backend} ${describeConfig(r.config)}: throughput ${Math.round(l.throughput * 100)}% ` +
         `of T64 (measured interleaved), tensor peak ${l.memory}× for ${l.length}× the length`,
     );
+    for (const w of l.workers ?? []) {
+      notes.push(
+        `- linearity, ${r.backend} ${describeConfig(r.config)} with ${w.workers} workers: ` +
+          `throughput ${Math.round(w.throughput * 100)}% of T64 with ${w.workers} workers (interleaved)`,
+      );
+    }
   }
   if (torch) {
     notes.push(

@@ -25,11 +25,15 @@ function hasTorch(): boolean {
   }
 }
 
-async function jsonRun(impls: ('rnnkit' | 'tfjs-layers' | 'pytorch')[]) {
+async function jsonRun(
+  impls: ('rnnkit' | 'tfjs-layers' | 'pytorch')[],
+  more: { configs?: BenchConfig[]; workers?: number[] } = {},
+) {
   let text = '';
   await runBench({
     backends: ['cpu'],
     configs: [TINY],
+    ...more,
     seconds: 0.02,
     impls,
     torchThreads: [1],
@@ -61,6 +65,17 @@ describe('runBench', () => {
     expect(lines[1]).toMatchObject({ impl: 'rnnkit', workers: 1, backend: 'cpu', cell: 'rnn' });
     expect(lines.some((l) => l.impl === 'tfjs-layers')).toBe(false);
   }, 60_000);
+
+  it('times a long sequence with workers against T = 64 with as many workers', async () => {
+    const long = { ...TINY, seqLength: 128 };
+    const lines = await jsonRun(['rnnkit'], { configs: [long], workers: [2] });
+    expect(lines.find((l) => l.impl === 'rnnkit' && l.workers === 2)).toMatchObject({
+      seqLength: 128,
+    });
+    const check = lines.find((l) => l.check === 'linearity');
+    expect(check.workers).toEqual([{ workers: 2, throughput: expect.any(Number) }]);
+    expect(check.workers[0].throughput).toBeGreaterThan(0);
+  }, 120_000);
 
   it.skipIf(!hasTorch())(
     'with PyTorch, adds its rows with threads and BLAS, and the ratio',

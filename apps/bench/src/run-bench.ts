@@ -77,7 +77,9 @@ async function benchRows(
       const reference =
         suite === 'train' && config.seqLength > 64 ? { ...config, seqLength: 64 } : undefined;
       const extra = suite === 'train' && config.seqLength === 64;
-      const workerCounts = extra ? (options.workers ?? []).filter((n) => n >= 1) : [];
+      const workerCounts = suite === 'train' ? (options.workers ?? []).filter((n) => n >= 1) : [];
+      // With workers, the long sequence is checked against T = 64 with as many workers too.
+      const referenceWorkers = reference ? workerCounts : [];
       const noSimd = extra && options.simdAb === true && backend === 'wasm';
       const makers = [
         () => rnnkitRunner(config),
@@ -85,6 +87,7 @@ async function benchRows(
         ...(reference ? [() => rnnkitRunner(reference)] : []),
         ...workerCounts.map((n) => () => rnnkitWorkersRunner(config, n)),
         ...(noSimd ? [() => rnnkitNoSimdRunner(config)] : []),
+        ...referenceWorkers.map((n) => () => rnnkitWorkersRunner(reference as BenchConfig, n)),
       ];
       const runners = makers.map((make) => make());
       const threads = torch ? torchThreads(config, options.torchThreads ?? [2, 1]) : [];
@@ -141,10 +144,20 @@ async function benchRows(
       }
       if (layers) emit(out, options.json, { suite, impl: 'tfjs-layers', ...base, ...layers });
       const ratio = layers ? round1(rnnkit.charsPerSec / layers.charsPerSec) : null;
+      const firstReferenceWorkers = firstExtra + variants.length;
       const linearity = short && {
         throughput: round1((rnnkit.charsPerSec / short.charsPerSec) * 100) / 100,
         memory: round1(rnnkit.peakTensorMb / short.peakTensorMb),
         length: config.seqLength / 64,
+        workers: referenceWorkers.map((workers, i) => ({
+          workers,
+          throughput:
+            round1(
+              ((measured[firstExtra + i] as Measurement).charsPerSec /
+                (measured[firstReferenceWorkers + i] as Measurement).charsPerSec) *
+                100,
+            ) / 100,
+        })),
       };
       if (options.json) {
         for (const r of pytorch ?? []) out(torchJsonLines(suite, base, r));

@@ -1,7 +1,7 @@
 // rnnkit train / sample / eval as users run them: the built CLI under plain Node.
 import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { HELP, runCli } from './cli.js';
@@ -144,6 +144,23 @@ describe('rnnkit train, sample and eval under plain Node', { timeout: 60_000 }, 
     expect(split).toHaveLength(ref.length);
     for (const [i, loss] of split.entries()) expect(loss).toBeCloseTo(ref[i] as number, 4);
   });
+
+  it.skipIf(availableParallelism() < 2)(
+    'trains the default model on every core without --workers, and on one with --workers 1',
+    async () => {
+      // The default model (LSTM 2x128, batch 32 x 64) is big enough for --workers auto.
+      const common = ['text.txt', '--steps', '1', '--backend', 'cpu', '--sample-length', '0'];
+      const [auto, one] = await Promise.all([
+        rnnkit(dir, 'train', ...common, '--checkpoint-dir', 'auto'),
+        rnnkit(dir, 'train', ...common, '--workers', '1', '--checkpoint-dir', 'one'),
+      ]);
+      expect([auto.code, one.code]).toEqual([0, 0]);
+      const threads = Math.min(availableParallelism(), 8);
+      expect(auto.err).toContain(`Training on ${threads} threads (--workers auto`);
+      expect(one.err).not.toContain('Training on');
+    },
+    120_000,
+  );
 
   it('writes a checkpoint on Ctrl-C (SIGINT), exits with 130, and the run resumes', async () => {
     // As a user's shell would start it: no npm/pnpm variables telling how it was run.

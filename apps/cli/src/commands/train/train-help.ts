@@ -42,8 +42,9 @@ Reporting and checkpoints:
   --force                   replace the checkpoints of another run in --checkpoint-dir
   --resume CHECKPOINT       continue a run (a checkpoint folder, or the run's folder)
   --backend cpu|wasm|auto   tfjs backend (default auto: wasm, then cpu)
-  --workers N|auto          threads sharing each batch's streams (default 1; auto: by model
-                            size, at most the cores); results match one thread to rounding
+  --workers N|auto          threads sharing each batch's streams (default auto: every core
+                            when the model is big enough to gain, e.g. 2x128 at batch 32 x 64,
+                            else 1); results match one thread to rounding
   -h, --help                show this help
 
 Exit codes: 0 done, 1 bad input or a diverged loss, 2 usage error, 130 interrupted (saved).

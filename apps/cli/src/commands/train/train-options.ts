@@ -83,9 +83,12 @@ export function trainOptions(v: Values): TrainOptions {
   };
 }
 
-/** `--workers N|auto`: threads sharing each batch (not fixed by a checkpoint). */
-function workersOption(v: Values): number | 'auto' | undefined {
-  if (v.workers === undefined || v.workers === 'auto') return v.workers;
+/**
+ * `--workers N|auto`: threads sharing each batch (not fixed by a checkpoint). The default is
+ * `auto`, so a model big enough to gain uses the cores without the user asking.
+ */
+function workersOption(v: Values): number | 'auto' {
+  if (v.workers === undefined || v.workers === 'auto') return 'auto';
   return intOption('workers', v.workers, 1, 1, 256);
 }
 

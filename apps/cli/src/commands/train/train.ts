@@ -249,7 +249,7 @@ async function runTraining(trainer: Trainer, ctx: RunContext): Promise<number> {
   progress.note(
     `${trainer.step > 0 ? `Resuming at step ${trainer.step}` : 'Training'}: ${c.cell} ${c.numLayers}x${c.hiddenSize} on '${ctx.file}' ` +
       `(${trainer.tokenizer.vocabSize} characters in the vocabulary; ${trainer.trainChars} to train on, ${trainer.valChars} to validate), ` +
-      `batch ${c.batchSize} x ${c.seqLength}, ${trainer.windowsPerEpoch} steps per epoch, ${c.steps} steps, backend ${backend}${ctx.workers === undefined || ctx.workers === 1 ? '' : `, workers ${ctx.workers}`}; checkpoints in ${ctx.root}.`,
+      `batch ${c.batchSize} x ${c.seqLength}, ${trainer.windowsPerEpoch} steps per epoch, ${c.steps} steps, backend ${backend}; checkpoints in ${ctx.root}.`,
   );
   const end = (reason: 'completed' | 'interrupted') =>
     progress.record('end', { reason, step: trainer.step, steps: c.steps, paths: run.paths });
@@ -271,6 +271,7 @@ async function runTraining(trainer: Trainer, ctx: RunContext): Promise<number> {
   for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
   process.stderr.on('resize', onResize);
   let learningRate = c.learningRate;
+  let threadsNoted = false;
   try {
     let tenths = 0; // of the current evaluation, reported so far
     const onEvalProgress = (done: number, total: number) => {
@@ -282,6 +283,13 @@ async function runTraining(trainer: Trainer, ctx: RunContext): Promise<number> {
     };
     for await (const e of trainer.run({ signal: controller.signal, onEvalProgress })) {
       if (e.type === 'step') {
+        // The threads are known once the run has started (--workers auto decides then).
+        if (!threadsNoted && trainer.workers > 1) {
+          progress.note(
+            `Training on ${trainer.workers} threads${ctx.workers === 'auto' ? ' (--workers auto; --workers 1 for one)' : ''}.`,
+          );
+        }
+        threadsNoted = true;
         learningRate = e.learningRate;
         run.step = e.step;
         progress.step(e);

@@ -108,7 +108,6 @@ export async function createWorkerPool(
   const grads = Array.from({ length: workers }, (_, i) =>
     i === 0 ? new Float32Array(layout.size) : sharedFloats(layout.size),
   );
-  const sum = new Float32Array(layout.size);
 
   return {
     workers,
@@ -190,13 +189,7 @@ export async function createWorkerPool(
       } finally {
         for (const w of handles) w.hold(false);
       }
-      // Sum in share order: the same bits on every run with this many workers.
       let loss = 0;
-      sum.set(grads[0] as Float32Array);
-      for (let i = 1; i < n; i++) {
-        const g = grads[i] as Float32Array;
-        for (let j = 0; j < sum.length; j++) sum[j] = (sum[j] as number) + (g[j] as number);
-      }
       for (const r of results) loss += r.loss;
       const gradNorm = tf.tidy(() => {
         const gradTensors: Record<string, tf.Tensor> = {};
@@ -204,7 +197,7 @@ export async function createWorkerPool(
         for (const [k, name] of layout.names.entries()) {
           const shape = layout.shapes[k] as number[];
           const size = shape.reduce((a, d) => a * d, 1);
-          gradTensors[name] = tf.tensor(sum.slice(offset, offset + size), shape, 'float32');
+          gradTensors[name] = tf.tensor(sumShares(grads, n, offset, size), shape, 'float32');
           offset += size;
         }
         const { clipped, globalNorm: norm } =
@@ -259,6 +252,19 @@ function wasmFolder(backend: BackendName): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Elements `offset .. offset + size` of the first `n` shares' gradients, summed in share order
+ * (the same bits on every run with this many workers), into a new array a tensor may keep.
+ */
+function sumShares(grads: Float32Array[], n: number, offset: number, size: number): Float32Array {
+  const out = (grads[0] as Float32Array).slice(offset, offset + size);
+  for (let i = 1; i < n; i++) {
+    const g = (grads[i] as Float32Array).subarray(offset, offset + size);
+    for (let j = 0; j < size; j++) out[j] = (out[j] as number) + (g[j] as number);
+  }
+  return out;
 }
 
 /** Rows b0..b1 of every layer of a `[L, B, H]` state. */

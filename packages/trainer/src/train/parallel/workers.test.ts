@@ -170,5 +170,27 @@ describe("workers: 'auto'", () => {
     expect(autoWorkers(big, 1, 65)).toBe(1);
     expect(autoWorkers(big, 64, 65)).toBe(8); // at least 4 streams per worker
     expect(autoWorkers(config({ ...TINY }), 2, 65)).toBe(1);
+    // Either side of the measured cutoff: 2 threads lose below about 3M multiply-adds a step
+    // and gain from about 6M.
+    const tiny = config({ hiddenSize: 16, numLayers: 2, batchSize: 8, seqLength: 16 });
+    const small = config({
+      cell: 'lstm',
+      hiddenSize: 32,
+      numLayers: 1,
+      batchSize: 16,
+      seqLength: 32,
+    });
+    const gaining = config({
+      cell: 'rnn',
+      hiddenSize: 32,
+      numLayers: 1,
+      batchSize: 32,
+      seqLength: 64,
+    });
+    expect([tiny, small, gaining].map((c) => autoWorkers(c, 2, 65))).toEqual([1, 1, 2]);
+    // The standard configuration, LSTM h256x2 B32 T64, and the CLI's default model.
+    const standard = config({ hiddenSize: 256, numLayers: 2, batchSize: 32, seqLength: 64 });
+    expect(autoWorkers(standard, 2, 65)).toBe(2);
+    expect(autoWorkers(config({}), 2, 65)).toBe(2);
   });
 });
