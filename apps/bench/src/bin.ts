@@ -7,7 +7,7 @@
 //   --config LIST     e.g. train-lstm-h128,sample (default every row; a prefix picks several)
 //   --torch-threads L PyTorch's threads for training rows (default 2,1; sampling uses 1)
 //   --workers 2[,4]   extra rnnkit training rows with that many worker threads (data parallel)
-//   --simd-ab         an extra rnnkit training row on wasm with rnnkit's SIMD kernels off
+//   --simd-ab         an extra rnnkit row with rnnkit's SIMD kernels off (training on wasm; sampling)
 import { parseArgs } from 'node:util';
 import { BenchArgError, parseImpls, parseThreads, selectConfigs } from './bench-selection.js';
 import { type BenchOptions, runBench } from './run-bench.js';

@@ -25,7 +25,8 @@ export interface BenchOptions {
   torchThreads?: readonly number[];
   /** Extra rnnkit training rows with this many worker threads each (data parallel). */
   workers?: readonly number[];
-  /** An extra rnnkit training row with its SIMD kernels off (same process, interleaved). */
+  /** An extra rnnkit row with its SIMD kernels off (same process, interleaved): training rows
+   *  at T = 64 on wasm, and sampling on either backend. */
   simdAb?: boolean;
   out?: (text: string) => void;
 }
@@ -78,7 +79,10 @@ async function benchRows(
         suite === 'train' && config.seqLength > 64 ? { ...config, seqLength: 64 } : undefined;
       const extra = suite === 'train' && config.seqLength === 64;
       const workerCounts = extra ? (options.workers ?? []).filter((n) => n >= 1) : [];
-      const noSimd = extra && options.simdAb === true && backend === 'wasm';
+      // rnnkit's SIMD runs on wasm for training, and on both backends for sampling (its
+      // stepper has a memory of its own)
+      const noSimd =
+        options.simdAb === true && ((extra && backend === 'wasm') || suite === 'sample');
       const makers = [
         () => rnnkitRunner(config),
         ...(tfl && !skipped ? [() => layersRunner(tfl, config)] : []),
