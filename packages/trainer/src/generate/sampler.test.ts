@@ -1,4 +1,5 @@
 import { initBackend } from '@rnnkit/backend';
+import { createRng } from '@rnnkit/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -88,6 +89,19 @@ describe('drawFromLogits', () => {
     for (const [i, c] of counts.entries()) {
       expect(c / 20000).toBeCloseTo(Math.exp(logits[i] as number) / z, 1);
     }
+  });
+
+  it('draws from a short row after a long one as from a fresh start (its scratch is reused)', () => {
+    const long = Array.from({ length: 300 }, (_, i) => Math.sin(i) * 3);
+    const draws = (first?: number[]) => {
+      if (first) drawFromLogits(first, {}, Math.random);
+      const random = createRng(4);
+      return [1, 2, 3].map(() => drawFromLogits(logits, { topP: 0.9 }, random));
+    };
+    const alone = draws();
+    const after = draws(long);
+    expect(after).toEqual(alone);
+    expect(after.every((id) => id < logits.length)).toBe(true);
   });
 
   it('restricts to the top k and to the nucleus', () => {
