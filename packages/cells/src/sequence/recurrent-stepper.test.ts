@@ -154,7 +154,7 @@ describe.each(BACKENDS)('createStepper on %s', (backend) => {
     expect(() => bare.logits()).toThrow(RecurrentOptionError);
     expect(() => bare.step(3)).toThrow(/id 3 is outside the one-hot input \[0, 3\)/);
     expect(() => bare.step(new Float32Array(4))).toThrow(/has 4 values, expected inputSize = 3/);
-    const h = tf.zeros([1, 1, 4]);
+    const h = tf.zeros([1, 1, 4]) as tf.Tensor3D;
     expect(() => bare.setState({ h })).toThrow(/state.h has shape \[1,1,4\], expected \[2, 1, 4\]/);
     const wrongHead = createLinear(5, 6);
     expect(() => createStepper(rec, { head: wrongHead })).toThrow(ShapeError);
