@@ -104,6 +104,33 @@ describe('drawFromLogits', () => {
     expect(after.every((id) => id < logits.length)).toBe(true);
   });
 
+  it('walks the ranking by probability, ties by id, for any vocabulary and spread', () => {
+    const rng = createRng(6);
+    for (const [n, spread] of [
+      [65, 0.2],
+      [65, 40],
+      [300, 5],
+      [7, 1e-9],
+    ] as const) {
+      const row = Array.from({ length: n }, () => (rng() - 0.5) * spread);
+      for (let k = 0; k < n / 4; k++) row[Math.floor(rng() * n)] = row[0] as number; // ties
+      const e = row.map((l) => Math.exp(l - Math.max(...row)));
+      const z = e.reduce((a, b) => a + b, 0);
+      const p = e.map((v) => v / z);
+      const ranking = p
+        .map((_, i) => i)
+        .sort((a, b) => (p[b] as number) - (p[a] as number) || a - b);
+      for (const u of [0, 0.1, 0.37, 0.5, 0.81, 0.999]) {
+        let left = u * ranking.reduce((a, i) => a + (p[i] as number), 0);
+        const want = ranking.find((i) => (left -= p[i] as number) < 0) ?? ranking.at(-1);
+        expect(
+          drawFromLogits(row, {}, () => u),
+          `n=${n} spread=${spread} u=${u}`,
+        ).toBe(want);
+      }
+    }
+  });
+
   it('restricts to the top k and to the nucleus', () => {
     const seen = new Set<number>();
     for (let i = 0; i < 200; i++) seen.add(drawFromLogits(logits, { topK: 2 }, Math.random));
