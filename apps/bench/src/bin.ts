@@ -13,7 +13,7 @@ const USAGE = `Usage: pnpm bench [options]   (rnnkit against tfjs-layers and PyT
   --config LIST     e.g. train-lstm-h128,sample (default every row; a prefix picks several)
   --torch-threads L PyTorch's threads for training rows (default 2,1; sampling uses 1)
   --workers 2[,4]   extra rnnkit training rows with that many worker threads (data parallel)
-  --simd-ab         an extra rnnkit training row on wasm with rnnkit's SIMD kernels off
+  --simd-ab         an extra rnnkit row with rnnkit's SIMD kernels off (training on wasm; sampling)
 `;
 
 let parsed: ReturnType<typeof parseBenchArgs>;

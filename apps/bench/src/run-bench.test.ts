@@ -77,6 +77,32 @@ describe('runBench', () => {
     expect(check.workers[0].throughput).toBeGreaterThan(0);
   }, 120_000);
 
+  it('with --simd-ab, times sampling with SIMD off too, on cpu as on wasm', async () => {
+    let text = '';
+    const sampling: BenchConfig = { ...TINY, suite: 'sample', layers: 2, batch: 1, seqLength: 1 };
+    await runBench({
+      backends: ['cpu'],
+      configs: [sampling],
+      seconds: 0.02,
+      impls: ['rnnkit'],
+      simdAb: true,
+      json: true,
+      out: (s) => {
+        text += s;
+      },
+    });
+    const rows = text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
+      .filter((l) => l.impl === 'rnnkit');
+    expect(rows).toHaveLength(2);
+    expect(rows[0]).toMatchObject({ suite: 'sample', backend: 'cpu', layers: 2 });
+    expect(rows[0].simd).toBeUndefined();
+    expect(rows[1]).toMatchObject({ suite: 'sample', simd: false });
+    expect(rows[1].charsPerSec).toBeGreaterThan(0);
+  }, 60_000);
+
   it.skipIf(!hasTorch())(
     'with PyTorch, adds its rows with threads and BLAS, and the ratio',
     async () => {

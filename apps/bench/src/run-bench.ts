@@ -25,7 +25,8 @@ export interface BenchOptions {
   torchThreads?: readonly number[];
   /** Extra rnnkit training rows with this many worker threads each (data parallel). */
   workers?: readonly number[];
-  /** An extra rnnkit training row with its SIMD kernels off (same process, interleaved). */
+  /** An extra rnnkit row with its SIMD kernels off (same process, interleaved): training rows
+   *  at T = 64 on wasm, and sampling on either backend. */
   simdAb?: boolean;
   out?: (text: string) => void;
 }
@@ -80,7 +81,10 @@ async function benchRows(
       const workerCounts = suite === 'train' ? (options.workers ?? []).filter((n) => n >= 1) : [];
       // With workers, the long sequence is checked against T = 64 with as many workers too.
       const referenceWorkers = reference ? workerCounts : [];
-      const noSimd = extra && options.simdAb === true && backend === 'wasm';
+      // rnnkit's SIMD runs on wasm for training, and on both backends for sampling (its
+      // stepper has a memory of its own)
+      const noSimd =
+        options.simdAb === true && ((extra && backend === 'wasm') || suite === 'sample');
       const makers = [
         () => rnnkitRunner(config),
         ...(tfl && !skipped ? [() => layersRunner(tfl, config)] : []),

@@ -113,8 +113,9 @@ async function activate(name: BackendName, options: BackendOptions): Promise<voi
   }
   if (name === 'wasm') {
     wasmThreads = (await import('@tensorflow/tfjs-backend-wasm')).getThreadsCount();
-    // rnnkit's SIMD cell kernels: compiled here, asynchronously, because a browser's main
-    // thread refuses to compile a module this size synchronously on first use.
-    await initSimd();
   }
+  // rnnkit's SIMD cell kernels and sampling stepper (which runs on either backend): compiled
+  // here, asynchronously, because a browser's main thread refuses to compile modules this size
+  // synchronously on first use.
+  await initSimd();
 }

@@ -65,7 +65,11 @@ export {
 } from './sequence/bidirectional.js';
 export { lengthMask } from './sequence/masks.js';
 export { lastValidStep, meanOverValid } from './sequence/pool-sequence.js';
-export { createStepper, type RecurrentStepper } from './sequence/recurrent-stepper.js';
+export {
+  createStepper,
+  type RecurrentStepper,
+  type StepperOptions,
+} from './sequence/recurrent-stepper.js';
 export { reverseSequence } from './sequence/reverse-sequence.js';
 export {
   type BidirectionalResult,

@@ -46,6 +46,15 @@ export class ShapeError extends RnnkitError {
   override readonly code = 'shape';
 }
 
+/**
+ * Thrown when something is used after its `dispose()`: its memory is gone or handed to
+ * another. The message names the object and the call; create a new one instead.
+ */
+export class DisposedError extends RnnkitError {
+  override readonly name = 'DisposedError';
+  override readonly code = 'disposed';
+}
+
 /** Why a file could not be used, as {@link FileAccessError.reason}. */
 export type FileAccessReason =
   | 'bad-path'

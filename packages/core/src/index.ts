@@ -1,4 +1,5 @@
 export {
+  DisposedError,
   FileAccessError,
   type FileAccessReason,
   MAX_ERROR_MESSAGE_LENGTH,

@@ -4,19 +4,26 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { simdWasmBytes } from './index.js';
+import { simdWasmBytes, stepperWasmBytes } from './index.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
-const committed = readFileSync(join(here, 'rnnkit-simd.wasm'));
-const EXPORTS = [
-  'lstm_forward',
-  'lstm_backward',
-  'gru_forward',
-  'gru_backward',
-  'rnn_forward',
-  'rnn_backward',
-  'add_f32',
-  'adam_step',
+/** Each module build.sh makes: its file, what the loader embeds, and its exports. */
+const MODULES = [
+  {
+    name: 'rnnkit-simd',
+    embedded: simdWasmBytes,
+    exports: [
+      'lstm_forward',
+      'lstm_backward',
+      'gru_forward',
+      'gru_backward',
+      'rnn_forward',
+      'rnn_backward',
+      'add_f32',
+      'adam_step',
+    ],
+  },
+  { name: 'rnnkit-stepper', embedded: stepperWasmBytes, exports: ['stepper_step'] },
 ];
 
 /** The ids of a wasm binary's sections, in order. */
@@ -44,9 +51,11 @@ function clang(): string | undefined {
   return found.status === 0 && path ? path : undefined;
 }
 
-describe('the committed rnnkit-simd.wasm', () => {
+describe.each(MODULES)('the committed $name.wasm', ({ name, embedded, exports }) => {
+  const committed = readFileSync(join(here, `${name}.wasm`));
+
   it('is what the loader embeds', () => {
-    expect(Buffer.from(simdWasmBytes()).equals(committed)).toBe(true);
+    expect(Buffer.from(embedded()).equals(committed)).toBe(true);
   });
 
   it('imports only a memory and writes none of it by itself (no data, no start function)', () => {
@@ -58,7 +67,7 @@ describe('the committed rnnkit-simd.wasm', () => {
     expect(WebAssembly.Module.imports(module)).toEqual([
       { module: 'env', name: 'memory', kind: 'memory' },
     ]);
-    expect(WebAssembly.Module.exports(module).map((e) => e.name)).toEqual(EXPORTS);
+    expect(WebAssembly.Module.exports(module).map((e) => e.name)).toEqual(exports);
   });
 
   const cc = clang();
@@ -71,20 +80,20 @@ describe('the committed rnnkit-simd.wasm', () => {
       });
       expect(built.stderr).toBe('');
       expect(built.status).toBe(0);
-      const rebuilt = readFileSync(join(out, 'rnnkit-simd.wasm'));
+      const rebuilt = readFileSync(join(out, `${name}.wasm`));
       const version = spawnSync(cc as string, ['--version'], { encoding: 'utf8' }).stdout;
       if (/version 14\./.test(version)) {
         // the toolchain the artifact is built with: byte for byte
         expect(rebuilt.equals(committed)).toBe(true);
-        expect(readFileSync(join(out, 'rnnkit-simd-wasm.ts'), 'utf8')).toBe(
-          readFileSync(join(here, 'rnnkit-simd-wasm.ts'), 'utf8'),
+        expect(readFileSync(join(out, `${name}-wasm.ts`), 'utf8')).toBe(
+          readFileSync(join(here, `${name}-wasm.ts`), 'utf8'),
         );
       } else {
-        // another clang may schedule differently: same interface (results: simd-kernels.test)
+        // another clang may schedule differently: same interface (results: the kernel tests)
         const names = WebAssembly.Module.exports(new WebAssembly.Module(rebuilt)).map(
           (e) => e.name,
         );
-        expect(names).toEqual(EXPORTS);
+        expect(names).toEqual(exports);
       }
     } finally {
       rmSync(out, { recursive: true, force: true });

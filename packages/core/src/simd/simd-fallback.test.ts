@@ -14,6 +14,11 @@ describe('without WebAssembly SIMD', () => {
     expect(simd.simdModule()).toBeUndefined();
     expect(simd.simdKernels(new WebAssembly.Memory({ initial: 1 }))).toBeUndefined();
     expect(simd.createSimdHeap()).toBeUndefined();
+    expect(simd.stepperModule()).toBeUndefined();
+    const rnn = { cell: 'rnn' as const, inputSize: 1, hiddenSize: 1 };
+    const one = new Float32Array(1);
+    const layer = { ...rnn, weightIh: one, weightHh: one, biasIh: one, biasHh: one };
+    expect(simd.createSimdStepper([layer])).toBeUndefined();
     expect(await simd.initSimd()).toBe(false);
   });
 
@@ -24,10 +29,13 @@ describe('without WebAssembly SIMD', () => {
     const memory = new WebAssembly.Memory({ initial: 1 });
     expect(simd.simdKernels(memory)).toBeDefined();
     simd.setSimdEnabled(false);
+    expect(simd.simdEnabled()).toBe(false);
     expect(simd.simdKernels(memory)).toBeUndefined();
+    expect(simd.stepperModule()).toBeUndefined();
     expect(await simd.initSimd()).toBe(false);
     simd.setSimdEnabled(true);
     expect(simd.simdKernels(memory)).toBe(simd.simdKernels(memory));
+    expect(simd.stepperModule()).toBeInstanceOf(WebAssembly.Module);
   });
 
   it('refuses a shared memory (tfjs threaded build), which its unshared import cannot link', async () => {

@@ -25,9 +25,19 @@ export function checkSamplingOptions(o: SamplingOptions): void {
   }
 }
 
+// Scratch of the draw, grown to the largest vocabulary seen: a draw allocates nothing.
+let exps = new Float64Array(0);
+let ranked = new Float64Array(0); // probabilities, most likely first
+let ids = new Int32Array(0); // their ids
+let buckets = new Int32Array(0);
+let starts = new Int32Array(1);
+let order = new Int32Array(0);
+
 /**
  * Picks an id from one row of logits. Computed in float64 in JS, so the same seed draws the
- * same text on every backend.
+ * same text on every backend. The characters are ranked by probability (ties by id) and `u`
+ * in [0, kept mass) walks down the ranking: u near 0 draws the most likely kept character,
+ * u near 1 the least likely.
  */
 export function drawFromLogits(
   logits: ArrayLike<number>,
@@ -40,35 +50,70 @@ export function drawFromLogits(
     for (let i = 1; i < n; i++) if ((logits[i] as number) > (logits[best] as number)) best = i;
     return best;
   }
+  const r = random();
   const t = options.temperature ?? 1;
+  if (exps.length < n) {
+    [exps, ranked, ids] = [new Float64Array(n), new Float64Array(n), new Int32Array(n)];
+    [buckets, starts, order] = [new Int32Array(n), new Int32Array(n + 1), new Int32Array(n)];
+  }
   let max = Number.NEGATIVE_INFINITY;
   for (let i = 0; i < n; i++) max = Math.max(max, (logits[i] as number) / t);
-  const probs = new Float64Array(n);
+  let low = 0;
+  for (let i = 0; i < n; i++) {
+    const z = (logits[i] as number) / t - max; // <= 0
+    exps[i] = z;
+    low = Math.min(low, z);
+  }
+  // The ranking is a sort by (probability desc, id asc): an insertion sort, after a bucket pass
+  // by z = l/t - max (n buckets over [low, 0], most likely first) has put the ids nearly in
+  // order, so it moves each id a step or two instead of ~n/4 (a draw is per character).
+  const scale = low < 0 && low > Number.NEGATIVE_INFINITY ? (n - 1) / -low : 0;
+  starts.fill(0, 0, n + 1);
   let total = 0;
   for (let i = 0; i < n; i++) {
-    probs[i] = Math.exp((logits[i] as number) / t - max);
-    total += probs[i] as number;
+    const z = exps[i] as number;
+    const b = Math.min(n - 1, (-z * scale) | 0);
+    buckets[i] = b;
+    starts[b + 1] = (starts[b + 1] as number) + 1;
+    const e = Math.exp(z);
+    exps[i] = e;
+    total += e;
   }
-  for (let i = 0; i < n; i++) probs[i] = (probs[i] as number) / total;
-  let order = Array.from({ length: n }, (_, i) => i).sort(
-    (a, b) => (probs[b] as number) - (probs[a] as number) || a - b,
-  );
-  if (options.topK != null) order = order.slice(0, options.topK);
+  for (let b = 1; b <= n; b++) starts[b] = (starts[b] as number) + (starts[b - 1] as number);
+  for (let i = 0; i < n; i++) {
+    const b = buckets[i] as number;
+    order[starts[b] as number] = i;
+    starts[b] = (starts[b] as number) + 1;
+  }
+  for (let k = 0; k < n; k++) {
+    const i = order[k] as number;
+    const p = (exps[i] as number) / total;
+    let j = k - 1;
+    for (; j >= 0; j--) {
+      const q = ranked[j] as number;
+      if (!(q < p || (q === p && (ids[j] as number) > i))) break;
+      ranked[j + 1] = q;
+      ids[j + 1] = ids[j] as number;
+    }
+    ranked[j + 1] = p;
+    ids[j + 1] = i;
+  }
+  let keep = options.topK != null ? Math.min(options.topK, n) : n;
   if (options.topP != null && options.topP < 1) {
     // The summed float64 probabilities can fall short of p by a few ulps where the exact mass
     // reaches it (0.5 + 0.3 < 0.8): allow for that, or p = 0.8 would keep a third character.
     const p = options.topP - 1e-12;
     let mass = 0;
-    let keep = 0;
-    while (keep < order.length && mass < p) mass += probs[order[keep++] as number] as number;
-    order = order.slice(0, keep);
+    let k = 0;
+    while (k < keep && mass < p) mass += ranked[k++] as number;
+    keep = k;
   }
   let kept = 0;
-  for (const i of order) kept += probs[i] as number;
-  let u = random() * kept;
-  for (const i of order) {
-    u -= probs[i] as number;
-    if (u < 0) return i;
+  for (let k = 0; k < keep; k++) kept += ranked[k] as number;
+  let u = r * kept;
+  for (let k = 0; k < keep; k++) {
+    u -= ranked[k] as number;
+    if (u < 0) return ids[k] as number;
   }
-  return order[order.length - 1] as number;
+  return ids[keep - 1] as number;
 }

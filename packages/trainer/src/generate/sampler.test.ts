@@ -1,4 +1,5 @@
 import { initBackend } from '@rnnkit/backend';
+import { createRng } from '@rnnkit/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -87,6 +88,46 @@ describe('drawFromLogits', () => {
     const z = logits.reduce((s, l) => s + Math.exp(l), 0);
     for (const [i, c] of counts.entries()) {
       expect(c / 20000).toBeCloseTo(Math.exp(logits[i] as number) / z, 1);
+    }
+  });
+
+  it('draws from a short row after a long one as from a fresh start (its scratch is reused)', () => {
+    const long = Array.from({ length: 300 }, (_, i) => Math.sin(i) * 3);
+    const draws = (first?: number[]) => {
+      if (first) drawFromLogits(first, {}, Math.random);
+      const random = createRng(4);
+      return [1, 2, 3].map(() => drawFromLogits(logits, { topP: 0.9 }, random));
+    };
+    const alone = draws();
+    const after = draws(long);
+    expect(after).toEqual(alone);
+    expect(after.every((id) => id < logits.length)).toBe(true);
+  });
+
+  it('walks the ranking by probability, ties by id, for any vocabulary and spread', () => {
+    const rng = createRng(6);
+    for (const [n, spread] of [
+      [65, 0.2],
+      [65, 40],
+      [300, 5],
+      [7, 1e-9],
+    ] as const) {
+      const row = Array.from({ length: n }, () => (rng() - 0.5) * spread);
+      for (let k = 0; k < n / 4; k++) row[Math.floor(rng() * n)] = row[0] as number; // ties
+      const e = row.map((l) => Math.exp(l - Math.max(...row)));
+      const z = e.reduce((a, b) => a + b, 0);
+      const p = e.map((v) => v / z);
+      const ranking = p
+        .map((_, i) => i)
+        .sort((a, b) => (p[b] as number) - (p[a] as number) || a - b);
+      for (const u of [0, 0.1, 0.37, 0.5, 0.81, 0.999]) {
+        let left = u * ranking.reduce((a, i) => a + (p[i] as number), 0);
+        const want = ranking.find((i) => (left -= p[i] as number) < 0) ?? ranking.at(-1);
+        expect(
+          drawFromLogits(row, {}, () => u),
+          `n=${n} spread=${spread} u=${u}`,
+        ).toBe(want);
+      }
     }
   });
 

@@ -29,10 +29,11 @@ export interface Sampler {
 /**
  * Creates a {@link Sampler} for a character language model.
  *
- * Fast path: the weights are read back once (on the first `prime`/`next`) into JS arrays and
- * each character costs one small fused step in plain JS, with no tfjs op or tensor. The
- * snapshot is keyed on the weight variables' data identity: when training assigns new
- * values, the next call reads them again and keeps the state.
+ * Fast path: the weights are read back once (on the first `prime`/`next`) and each character
+ * costs one step of `createStepper` with the dense head — one WebAssembly SIMD call where
+ * SIMD runs, else plain JS — and one draw, with no tfjs op or tensor. The snapshot is keyed
+ * on the weight variables' data identity: when training assigns new values, the next call
+ * reads them again and keeps the state.
  *
  * @example
  * ```ts
@@ -48,7 +49,9 @@ export function createSampler(model: CharLM, options: SamplerOptions = {}): Samp
   const vocab = model.config.vocabSize;
   const random = createRng(options.seed ?? 0);
   let fast: FastModel | undefined;
-  let logits: Float32Array | undefined; // [V], for the character after the last one fed in
+  // [V] for the character after the last one fed in: a view of the stepper's, valid until
+  // the next step or rebuild
+  let logits: Float32Array | undefined;
   let started = false; // whether the state holds anything (else it is zeros)
 
   // The weights are read back once and reused until training assigns new values to any of
@@ -72,13 +75,12 @@ export function createSampler(model: CharLM, options: SamplerOptions = {}): Samp
       }
     }
     const m = current();
-    let h: Float32Array | undefined;
     for (let i = 0; i < ids.length; i++) {
       const id = ids[i] as number;
-      h = m.stepper.step(m.embedding ? m.embedding.subarray(id * m.dim, (id + 1) * m.dim) : id);
+      m.stepper.step(m.embedding ? m.embedding.subarray(id * m.dim, (id + 1) * m.dim) : id);
     }
     started = true;
-    logits = m.logits(h as Float32Array);
+    logits = m.stepper.logits();
   };
 
   return {
@@ -107,41 +109,23 @@ export function createSampler(model: CharLM, options: SamplerOptions = {}): Samp
   };
 }
 
-/** The model's weights as JS arrays, for sampling with no tfjs op per character. */
+/** The model's weights snapshotted for sampling, with no tfjs op per character. */
 interface FastModel {
-  stepper: RecurrentStepper;
+  stepper: RecurrentStepper; // the recurrent stack and the dense head
   embedding: Float32Array | undefined; // [V, D]
   dim: number;
-  logits(h: Float32Array): Float32Array; // [V] = h fc.weight^T + fc.bias
   stale(): boolean;
 }
 
 function snapshot(model: CharLM): FastModel {
-  const stepper = createStepper(model.rnn);
-  const [vocab, hidden] = model.fc.weight.shape as [number, number];
-  const w = model.fc.weight.dataSync() as Float32Array; // [V, H]
-  const b = model.fc.bias.dataSync() as Float32Array;
-  const others = [
-    model.fc.weight,
-    model.fc.bias,
-    ...(model.embedding ? [model.embedding.weight] : []),
-  ];
-  const ids = others.map((v) => v.dataId);
+  const stepper = createStepper(model.rnn, { head: model.fc });
+  const table = model.embedding?.weight;
+  const id = table?.dataId;
   return {
     stepper,
-    embedding: model.embedding ? Float32Array.from(model.embedding.weight.dataSync()) : undefined,
-    dim: model.embedding ? (model.embedding.weight.shape[1] as number) : 0,
-    logits(h) {
-      const out = new Float32Array(vocab);
-      for (let v = 0; v < vocab; v++) {
-        let sum = 0;
-        const row = v * hidden;
-        for (let k = 0; k < hidden; k++) sum += (h[k] as number) * (w[row + k] as number);
-        out[v] = sum + (b[v] as number);
-      }
-      return out;
-    },
-    stale: () => stepper.stale() || others.some((v, i) => v.dataId !== ids[i]),
+    embedding: table ? Float32Array.from(table.dataSync()) : undefined,
+    dim: table ? (table.shape[1] as number) : 0,
+    stale: () => stepper.stale() || (table !== undefined && table.dataId !== id),
   };
 }
 
