@@ -162,4 +162,19 @@ describe.each(BACKENDS)('createStepper on %s', (backend) => {
     tf.dispose([h, head.weight, head.bias, wrongHead.weight, wrongHead.bias]);
     disposeRecurrent(rec);
   });
+
+  it('refuses a network whose equations it does not step (Keras activations, reset-before GRU)', () => {
+    const cases = [
+      [{ cell: 'rnn', activation: 'relu' }, /activation 'relu'/],
+      [{ cell: 'lstm', recurrentActivation: 'hardSigmoid' }, /recurrentActivation 'hardSigmoid'/],
+      [{ cell: 'gru', resetAfter: false }, /resetAfter: false/],
+    ] as const;
+    for (const [options, message] of cases) {
+      const rec = createRecurrent({ inputSize: 3, hiddenSize: 4, ...options });
+      expect(() => createStepper(rec)).toThrow(RecurrentOptionError);
+      expect(() => createStepper(rec)).toThrow(message);
+      expect(() => createStepper(rec)).toThrow(/runRecurrent/);
+      disposeRecurrent(rec);
+    }
+  });
 });

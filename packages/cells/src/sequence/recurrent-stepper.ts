@@ -38,7 +38,7 @@ export interface StepperOptions {
  * no tfjs op at all (at batch 1 a step is ~200k multiply-adds; tfjs's per-op dispatch would
  * cost more than the arithmetic).
  *
- * Where WebAssembly SIMD runs (and for the default activations), a whole step — every
+ * Where WebAssembly SIMD runs, a whole step — every
  * layer's input product (a row gather for an id), recurrent mat-vec and cell, then the head's
  * logits — is one call into `@rnnkit/core/simd`'s stepper, on a memory of its own holding a
  * copy of the weights, whatever the tfjs backend. Elsewhere, or after `setSimdEnabled(false)`,
@@ -58,6 +58,7 @@ export interface StepperOptions {
  */
 export function createStepper(rec: Recurrent, options: StepperOptions = {}): RecurrentStepper {
   const { cell, hiddenSize: H, inputSize } = rec.config;
+  checkDefaultEquations(rec);
   const weights = readStepperWeights(rec, options.head);
   const variables = [
     ...rec.layers.flatMap((l) => [l.weightIh, l.weightHh, l.biasIh, l.biasHh]),
@@ -66,7 +67,7 @@ export function createStepper(rec: Recurrent, options: StepperOptions = {}): Rec
   const dataIds = variables.map((v) => v.dataId);
   const backend = tf.backend();
   const simdWas = simdEnabled();
-  const core = simdCore(rec, weights) ?? jsStepper(rec, weights);
+  const core = simdCore(weights) ?? jsStepper(rec, weights);
   const L = core.h.length;
   const top = core.h[L - 1] as Float32Array;
   let disposed = false;
@@ -132,14 +133,29 @@ export function createStepper(rec: Recurrent, options: StepperOptions = {}): Rec
   };
 }
 
-/** The SIMD stepper for the default activations (tanh, sigmoid, GRU reset after), if any. */
-function simdCore(rec: Recurrent, w: StepperWeights): StepperCore | undefined {
+/**
+ * Both steppers compute the default equations (tanh, sigmoid, GRU reset after): a network with
+ * Keras activations or a reset-before GRU is refused rather than stepped wrongly.
+ */
+function checkDefaultEquations(rec: Recurrent): void {
   const { activation, recurrentActivation, resetAfter } = rec.config;
-  const keras =
-    (activation ?? 'tanh') !== 'tanh' ||
-    (recurrentActivation ?? 'sigmoid') !== 'sigmoid' ||
-    resetAfter === false;
-  const s = keras ? undefined : createSimdStepper(w.layers, w.head);
+  const options = [
+    (activation ?? 'tanh') !== 'tanh' ? `activation '${activation}'` : undefined,
+    (recurrentActivation ?? 'sigmoid') !== 'sigmoid'
+      ? `recurrentActivation '${recurrentActivation}'`
+      : undefined,
+    resetAfter === false ? 'resetAfter: false' : undefined,
+  ].filter((o) => o !== undefined);
+  if (options.length > 0) {
+    throw new RecurrentOptionError(
+      `createStepper: steps only the default equations (activation 'tanh', recurrentActivation 'sigmoid', GRU resetAfter true); this network has ${options.join(', ')}. Run it with runRecurrent (or stepRecurrent) instead.`,
+    );
+  }
+}
+
+/** The SIMD stepper, where WebAssembly SIMD runs and is enabled. */
+function simdCore(w: StepperWeights): StepperCore | undefined {
+  const s = createSimdStepper(w.layers, w.head);
   if (s === undefined) return undefined;
   return {
     simd: true,
