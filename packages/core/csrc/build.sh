@@ -16,7 +16,7 @@ mkdir -p "$out"
 "$CLANG" --target=wasm32 -msimd128 -O3 -nostdlib -fno-builtin -ffp-contract=off \
   -Wall -Wextra -Werror \
   -Wl,--no-entry -Wl,--import-memory -Wl,--strip-all -Wl,-z,stack-size=0 \
-  -o "$out/rnnkit-simd.wasm" "$here/cell-kernels.c" "$here/adam.c"
+  -o "$out/rnnkit-simd.wasm" "$here/cell-kernels.c" "$here/adam.c" "$here/head-kernels.c"
 # A module that runs inside tfjs's heap must not write anywhere its arguments do not name:
 # no data segments (written at instantiation) and no use of any global (the only one the
 # linker makes is __stack_pointer, whose stack would overlap tfjs's memory).

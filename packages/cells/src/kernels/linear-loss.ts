@@ -2,6 +2,7 @@ import { transposeInto } from '@rnnkit/core';
 import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { matMulInto } from './matmul.js';
 import { type Buf, kernelMemory } from './memory.js';
+import { simdFor } from './simd.js';
 
 /** The fused linear head + softmax cross-entropy, forward: loss and the softmax rows. */
 export const LINEAR_LOSS_KERNEL = 'RnnkitLinearSoftmaxLoss';
@@ -34,10 +35,13 @@ export function linearLossKernel(backendName: string): KernelFunc {
     const loss = mem.alloc([]);
     const probs = mem.alloc([n, v]);
     const wT = mem.temp([h, v]);
-    const wv = mem.view(weight as TensorInfo);
-    const wTv = mem.view(wT);
-    transposeInto(wv.arr, wv.off, wTv.arr, wTv.off, v, h);
-    matMulInto(mem, x as TensorInfo, wT, probs); // logits without the bias, [N, V]
+    // On wasm the row passes run as SIMD in place; their float64 row stats need a temporary.
+    const k = simdFor(backendName, backend);
+    const stats = k ? mem.temp([4 * n + 2]) : undefined;
+    const [wv, wTv] = [mem.view(weight), mem.view(wT)];
+    if (k) k.transpose(wv.off, wTv.off, v, h);
+    else transposeInto(wv.arr, wv.off, wTv.arr, wTv.off, v, h);
+    matMulInto(mem, x, wT, probs); // logits without the bias, [N, V]
     const [p, b, out] = [probs, bias, loss].map((t) => mem.view(t as TensorInfo)) as [
       Buf,
       Buf,
@@ -45,16 +49,28 @@ export function linearLossKernel(backendName: string): KernelFunc {
     ];
     const y = mem.viewInt32(targets as TensorInfo);
     const w = weights ? mem.view(weights) : undefined;
+    const weightOf = (r: number) => (w ? (w.arr[w.off + r] as number) : 1);
     let total = 0;
     let weightSum = 0;
-    const row = new Float64Array(v);
-    for (let r = 0; r < n; r++) {
-      const wr = w ? (w.arr[w.off + r] as number) : 1;
-      const ce = softmaxRow(p as Buf, p.off + r * v, b, v, row);
-      const id = y.arr[y.off + r] as number;
-      const valid = id >= 0 && id < v;
-      total += wr * (valid ? ce - (row[id] as number) : Number.NaN);
-      weightSum += wr;
+    if (k && stats) {
+      const at = (mem.view(stats).off + 1) & ~1; // 8-byte aligned
+      k.softmaxRows(n, v, p.off, b.off, y.off, at);
+      const rowStats = new Float64Array(k.memory.buffer, at * 4, 2 * n);
+      for (let r = 0; r < n; r++) {
+        const wr = weightOf(r);
+        total += wr * (Math.log(rowStats[2 * r] as number) - (rowStats[2 * r + 1] as number));
+        weightSum += wr;
+      }
+    } else {
+      const row = new Float64Array(v);
+      for (let r = 0; r < n; r++) {
+        const wr = weightOf(r);
+        const ce = softmaxRow(p, p.off + r * v, b, v, row);
+        const id = y.arr[y.off + r] as number;
+        const valid = id >= 0 && id < v;
+        total += wr * (valid ? ce - (row[id] as number) : Number.NaN);
+        weightSum += wr;
+      }
     }
     out.arr[out.off] = total / (weightSum + DENOMINATOR_EPSILON);
     mem.release();
@@ -110,6 +126,8 @@ export function linearLossGradKernel(backendName: string): KernelFunc {
     const db = mem.alloc([v]);
     const dz = mem.temp([n, v]);
     const dzT = mem.temp([v, n]);
+    const k = simdFor(backendName, backend);
+    const sumsTemp = k ? mem.temp([2 * v + 2]) : undefined;
     const [p, g, gT, dyv] = [probs, dz, dzT, dy].map((t) => mem.view(t as TensorInfo)) as [
       Buf,
       Buf,
@@ -122,15 +140,23 @@ export function linearLossGradKernel(backendName: string): KernelFunc {
     for (let r = 0; r < n; r++) weightSum += w ? (w.arr[w.off + r] as number) : 1;
     const scale = (dyv.arr[dyv.off] as number) / (weightSum + DENOMINATOR_EPSILON);
     const sums = new Float64Array(v);
-    for (let r = 0; r < n; r++) {
-      const coef = (w ? (w.arr[w.off + r] as number) : 1) * scale;
-      const id = y.arr[y.off + r] as number;
-      const [pr, gr] = [p.off + r * v, g.off + r * v];
-      for (let j = 0; j < v; j++) {
-        const d = Math.fround(((p.arr[pr + j] as number) - (j === id ? 1 : 0)) * coef);
-        g.arr[gr + j] = d;
-        gT.arr[gT.off + j * n + r] = d;
-        sums[j] = (sums[j] as number) + d;
+    if (k && sumsTemp) {
+      const at = (mem.view(sumsTemp).off + 1) & ~1; // 8-byte aligned float64 [V]
+      const heapSums = new Float64Array(k.memory.buffer, at * 4, v);
+      heapSums.fill(0);
+      k.softmaxXentGrad(n, v, p.off, y.off, w ? w.off : 0, scale, g.off, gT.off, at);
+      sums.set(heapSums);
+    } else {
+      for (let r = 0; r < n; r++) {
+        const coef = (w ? (w.arr[w.off + r] as number) : 1) * scale;
+        const id = y.arr[y.off + r] as number;
+        const [pr, gr] = [p.off + r * v, g.off + r * v];
+        for (let j = 0; j < v; j++) {
+          const d = Math.fround(((p.arr[pr + j] as number) - (j === id ? 1 : 0)) * coef);
+          g.arr[gr + j] = d;
+          gT.arr[gT.off + j * n + r] = d;
+          sums[j] = (sums[j] as number) + d;
+        }
       }
     }
     const dbv = mem.view(db);
