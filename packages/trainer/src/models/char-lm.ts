@@ -141,12 +141,23 @@ export function charLMLoss(
 ): { loss: tf.Scalar; state: RecurrentState } {
   return tidyResult(() => {
     const { outputs, state } = charLMOutputs(model, ids, initialState); // [B, T, H]
-    const loss =
-      kernelBackend() == null
-        ? sequenceLoss(applyLinear(model.fc, outputs) as tf.Tensor3D, targets, weights)
-        : linearSequenceLoss(model.fc, outputs, targets, weights);
-    return { loss, state };
+    return { loss: headLoss(model.fc, outputs, targets, weights), state };
   });
+}
+
+/**
+ * `sequenceLoss(applyLinear(fc, outputs), targets, weights)`: on cpu and wasm as the one fused
+ * op `linearSequenceLoss`, elsewhere as the two.
+ */
+export function headLoss(
+  fc: Linear,
+  outputs: tf.Tensor3D, // [B, T, H]
+  targets: tf.Tensor2D, // [B, T] int32
+  weights?: tf.Tensor2D,
+): tf.Scalar {
+  return kernelBackend() == null
+    ? sequenceLoss(applyLinear(fc, outputs) as tf.Tensor3D, targets, weights)
+    : linearSequenceLoss(fc, outputs, targets, weights);
 }
 
 /** The top layer's outputs `[B, T, H]` for a batch of ids, and the final state. */
