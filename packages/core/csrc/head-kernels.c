@@ -60,36 +60,6 @@ void softmax_rows(uint32_t N, uint32_t Vn, uint32_t p, uint32_t bias, uint32_t t
   }
 }
 
-// dz[r, j] = (p[r, j] - [j == y[r]]) * coef[r], coef[r] = w[r] * scale (w = 1 when weights is
-// 0), written to dz [N, V] and dzT [V, N]; sums[j] += dz[r, j] in float64, rows in order.
-EXPORT(softmax_xent_grad)
-void softmax_xent_grad(uint32_t N, uint32_t Vn, uint32_t p, uint32_t targets, uint32_t weights,
-                       float scale, uint32_t dz, uint32_t dzT, uint32_t sums) {
-  const int32_t *y = (const int32_t *)F(targets);
-  const float *w = weights ? F(weights) : 0;
-  double *s = D(sums);
-  const uint32_t V4 = Vn & ~3u;
-  const int tail = (int)(Vn - V4);
-  for (uint32_t r = 0; r < N; r++) {
-    const float *pr = F(p) + r * Vn;
-    float *g = F(dz) + r * Vn;
-    float *gT = F(dzT) + r;
-    V c = SPLAT(w ? w[r] * scale : scale);
-    for (uint32_t j = 0; j < Vn; j += 4) {
-      int n = j < V4 ? 4 : tail;
-      V d = MUL(ld(pr + j, n), c);
-      st(g + j, d, n);
-    }
-    int32_t id = y[r];
-    if (id >= 0 && (uint32_t)id < Vn) g[id] = (pr[id] - 1.0f) * (w ? w[r] * scale : scale);
-    for (uint32_t j = 0; j < Vn; j += 4) {
-      int n = j < V4 ? 4 : tail;
-      add_sum(s + j, ld(g + j, n), n);
-    }
-    for (uint32_t j = 0; j < Vn; j++) gT[j * N] = g[j];
-  }
-}
-
 // dst [cols, rows] = src [rows, cols]^T, in 4x4 blocks of four vector loads and stores.
 EXPORT(transpose_f32)
 void transpose_f32(uint32_t src, uint32_t dst, uint32_t rows, uint32_t cols) {
@@ -112,6 +82,36 @@ void transpose_f32(uint32_t src, uint32_t dst, uint32_t rows, uint32_t cols) {
   }
   for (uint32_t i = R4; i < rows; i++)
     for (uint32_t j = 0; j < cols; j++) t[j * rows + i] = a[i * cols + j];
+}
+
+// dz[r, j] = (p[r, j] - [j == y[r]]) * coef[r], coef[r] = w[r] * scale (w = 1 when weights is
+// 0), written to dz [N, V] and then, transposed in 4x4 blocks, to dzT [V, N]; sums[j] +=
+// dz[r, j] in float64, rows in order.
+EXPORT(softmax_xent_grad)
+void softmax_xent_grad(uint32_t N, uint32_t Vn, uint32_t p, uint32_t targets, uint32_t weights,
+                       float scale, uint32_t dz, uint32_t dzT, uint32_t sums) {
+  const int32_t *y = (const int32_t *)F(targets);
+  const float *w = weights ? F(weights) : 0;
+  double *s = D(sums);
+  const uint32_t V4 = Vn & ~3u;
+  const int tail = (int)(Vn - V4);
+  for (uint32_t r = 0; r < N; r++) {
+    const float *pr = F(p) + r * Vn;
+    float *g = F(dz) + r * Vn;
+    V c = SPLAT(w ? w[r] * scale : scale);
+    for (uint32_t j = 0; j < Vn; j += 4) {
+      int n = j < V4 ? 4 : tail;
+      V d = MUL(ld(pr + j, n), c);
+      st(g + j, d, n);
+    }
+    int32_t id = y[r];
+    if (id >= 0 && (uint32_t)id < Vn) g[id] = (pr[id] - 1.0f) * (w ? w[r] * scale : scale);
+    for (uint32_t j = 0; j < Vn; j += 4) {
+      int n = j < V4 ? 4 : tail;
+      add_sum(s + j, ld(g + j, n), n);
+    }
+  }
+  transpose_f32(dz, dzT, N, Vn);
 }
 
 // dst [s1, s0, s2] = src [s0, s1, s2] with the two leading axes swapped (batch-major <->

@@ -18,8 +18,8 @@ const EXPORTS = [
   'add_f32',
   'adam_step',
   'softmax_rows',
-  'softmax_xent_grad',
   'transpose_f32',
+  'softmax_xent_grad',
   'swap_lead_f32',
 ];
 
