@@ -73,12 +73,18 @@ describe.each(BACKENDS)('linearSequenceLoss on %s', (backend) => {
       );
     const { value, grads } = tf.valueAndGrads(f)([x, lin.weight, lin.bias]);
     const [xs, ws, bs] = [x, lin.weight, lin.bias].map((t) => Array.from(t.dataSync()));
-    const want = reference(xs, ws as number[], bs as number[], Array.from(ids), Array.from(mask));
+    const want = reference(
+      xs as number[],
+      ws as number[],
+      bs as number[],
+      Array.from(ids),
+      Array.from(mask),
+    );
     const tol = { atol: 1e-6, rtol: 1e-5 };
-    expectClose(value.dataSync(), [want.loss], tol);
-    expectClose((grads[0] as tf.Tensor).dataSync(), want.dx, tol);
-    expectClose((grads[1] as tf.Tensor).dataSync(), want.dw, tol);
-    expectClose((grads[2] as tf.Tensor).dataSync(), want.db, tol);
+    expectClose(value.dataSync(), [want.loss], tol, 'loss');
+    expectClose((grads[0] as tf.Tensor).dataSync(), want.dx, tol, 'dx');
+    expectClose((grads[1] as tf.Tensor).dataSync(), want.dw, tol, 'dw');
+    expectClose((grads[2] as tf.Tensor).dataSync(), want.db, tol, 'db');
     tf.dispose([value, ...grads]);
     expect(tf.memory().numTensors).toBe(before);
     tf.dispose([x, y, lin.weight, lin.bias, ...(weights ? [weights] : [])]);
