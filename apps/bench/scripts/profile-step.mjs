@@ -81,7 +81,7 @@ for (let i = 0; i < profile.samples.length; i++) {
   const id = profile.samples[i];
   selfUs.set(id, (selfUs.get(id) ?? 0) + (dt[i + 1] ?? 0));
 }
-// rnnkit's SIMD module has 12 functions; tfjs's hundreds (names are stripped from both).
+// rnnkit's SIMD module has 13 functions; tfjs's hundreds (names are stripped from both).
 const maxIndex = new Map();
 for (const n of profile.nodes) {
   const m = /^wasm-function\[(\d+)\]/.exec(n.callFrame.functionName);

@@ -17,6 +17,7 @@ const EXPORTS = [
   'rnn_backward',
   'add_f32',
   'adam_step',
+  'sum_squares',
   'softmax_rows',
   'transpose_f32',
   'softmax_xent_grad',
@@ -66,32 +67,36 @@ describe('the committed rnnkit-simd.wasm', () => {
   });
 
   const cc = clang();
-  it.skipIf(cc === undefined)('matches its C source (rebuilt here, where clang is present)', () => {
-    const out = mkdtempSync(join(tmpdir(), 'rnnkit-simd-'));
-    try {
-      const built = spawnSync('sh', [join(here, '../../csrc/build.sh'), out], {
-        encoding: 'utf8',
-        env: { ...process.env, CLANG: cc },
-      });
-      expect(built.stderr).toBe('');
-      expect(built.status).toBe(0);
-      const rebuilt = readFileSync(join(out, 'rnnkit-simd.wasm'));
-      const version = spawnSync(cc as string, ['--version'], { encoding: 'utf8' }).stdout;
-      if (/version 14\./.test(version)) {
-        // the toolchain the artifact is built with: byte for byte
-        expect(rebuilt.equals(committed)).toBe(true);
-        expect(readFileSync(join(out, 'rnnkit-simd-wasm.ts'), 'utf8')).toBe(
-          readFileSync(join(here, 'rnnkit-simd-wasm.ts'), 'utf8'),
-        );
-      } else {
-        // another clang may schedule differently: same interface (results: simd-kernels.test)
-        const names = WebAssembly.Module.exports(new WebAssembly.Module(rebuilt)).map(
-          (e) => e.name,
-        );
-        expect(names).toEqual(EXPORTS);
+  it.skipIf(cc === undefined)(
+    'matches its C source (rebuilt here, where clang is present)',
+    () => {
+      const out = mkdtempSync(join(tmpdir(), 'rnnkit-simd-'));
+      try {
+        const built = spawnSync('sh', [join(here, '../../csrc/build.sh'), out], {
+          encoding: 'utf8',
+          env: { ...process.env, CLANG: cc },
+        });
+        expect(built.stderr).toBe('');
+        expect(built.status).toBe(0);
+        const rebuilt = readFileSync(join(out, 'rnnkit-simd.wasm'));
+        const version = spawnSync(cc as string, ['--version'], { encoding: 'utf8' }).stdout;
+        if (/version 14\./.test(version)) {
+          // the toolchain the artifact is built with: byte for byte
+          expect(rebuilt.equals(committed)).toBe(true);
+          expect(readFileSync(join(out, 'rnnkit-simd-wasm.ts'), 'utf8')).toBe(
+            readFileSync(join(here, 'rnnkit-simd-wasm.ts'), 'utf8'),
+          );
+        } else {
+          // another clang may schedule differently: same interface (results: simd-kernels.test)
+          const names = WebAssembly.Module.exports(new WebAssembly.Module(rebuilt)).map(
+            (e) => e.name,
+          );
+          expect(names).toEqual(EXPORTS);
+        }
+      } finally {
+        rmSync(out, { recursive: true, force: true });
       }
-    } finally {
-      rmSync(out, { recursive: true, force: true });
-    }
-  }, 120_000); // a clang build, on a loaded machine
+    },
+    120_000,
+  ); // a clang build, on a loaded machine
 });

@@ -93,6 +93,8 @@ export interface SimdKernels {
     dGh: number,
     sumX: number,
   ): void;
+  /** Σ x² over n floats at `x`, summed in float64 (a squared global norm, tensor by tensor). */
+  sumSquares(x: number, n: number): number;
   /**
    * The output head's softmax rows: row r of `p` [N, V] holds x W^T on entry and its softmax
    * (bias added) on return; `stats` (float64, 8-byte aligned) [2N] gets Σ exp(z - max) and
@@ -181,6 +183,7 @@ export function simdKernels(memory: WebAssembly.Memory): SimdKernels | undefined
     rnnForward: ex.rnn_forward as Fn,
     rnnBackward: ex.rnn_backward as Fn,
     addF32: ex.add_f32 as Fn,
+    sumSquares: ex.sum_squares as unknown as (x: number, n: number) => number,
     softmaxRows: ex.softmax_rows as Fn,
     softmaxXentGrad: ex.softmax_xent_grad as Fn,
     transpose: ex.transpose_f32 as Fn,
