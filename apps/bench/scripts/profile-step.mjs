@@ -81,7 +81,7 @@ for (let i = 0; i < profile.samples.length; i++) {
   const id = profile.samples[i];
   selfUs.set(id, (selfUs.get(id) ?? 0) + (dt[i + 1] ?? 0));
 }
-// rnnkit's SIMD module has 8 functions; tfjs's hundreds (names are stripped from both).
+// rnnkit's SIMD module has 13 functions; tfjs's hundreds (names are stripped from both).
 const maxIndex = new Map();
 for (const n of profile.nodes) {
   const m = /^wasm-function\[(\d+)\]/.exec(n.callFrame.functionName);
@@ -103,7 +103,7 @@ const category = (n) => {
   if (/cpu-gemm|plain-matmul|kernels\/gemm\.js|kernels\/matmul\.js/.test(url))
     return 'JS: matMul (sparse one-hot gemm, cpu gemm)';
   if (/adam\.js|update-rule/.test(url)) return 'JS: Adam';
-  if (/sequence-loss|metrics/.test(url)) return 'JS: loss';
+  if (/sequence-loss|metrics|linear-loss/.test(url)) return 'JS: loss (and fused head)';
   if (f === 'set' || f === 'subarray' || f === 'copy' || /slice-rows|take-rows/.test(url))
     return 'JS: copies';
   if (/recurrent-(forward|backward)|kernel-memory|kernels\/memory\.js/.test(url))

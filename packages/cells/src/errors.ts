@@ -74,3 +74,13 @@ export class CustomCellError extends RnnkitError {
   override readonly name = 'CustomCellError';
   override readonly code = 'custom-cell';
 }
+
+/**
+ * Thrown when an op that exists only as rnnkit's cpu/wasm kernel (the fused linear head and
+ * loss) is called on another backend. The message names the backend and the unfused ops to
+ * use there.
+ */
+export class KernelBackendError extends RnnkitError {
+  override readonly name = 'KernelBackendError';
+  override readonly code = 'kernel-backend';
+}

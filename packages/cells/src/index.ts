@@ -25,6 +25,7 @@ export { createRecurrent } from './create-recurrent.js';
 export {
   CustomCellError,
   KerasLayoutError,
+  KernelBackendError,
   RecurrentOptionError,
   SafetensorsError,
   type SafetensorsErrorCode,
@@ -39,6 +40,7 @@ export { uniform } from './init/uniform.js';
 export { type DropoutOptions, dropout } from './layers/dropout.js';
 export { createEmbedding, type Embedding, embed } from './layers/embedding.js';
 export { applyLinear, createLinear, type Linear } from './layers/linear.js';
+export { linearSequenceLoss } from './layers/linear-sequence-loss.js';
 export { oneHot } from './layers/one-hot.js';
 export {
   disposeRecurrent,

@@ -1,4 +1,5 @@
-// Adam's update as a WebAssembly SIMD kernel. Computed in float64 lanes (two at a time),
+// Adam's update (and the gradients' sum of squares, for their global norm) as WebAssembly SIMD
+// kernels. Computed in float64 lanes (two at a time),
 // operation for operation as the fused JS kernel (packages/optim/src/fused-adam.ts), so its
 // results are bit-identical to it: the update is memory-bound, so the narrower lanes cost
 // little, and training runs stay reproducible across the JS and SIMD paths.
@@ -51,4 +52,20 @@ void adam_step(uint32_t p, uint32_t g, uint32_t m, uint32_t v, uint32_t pOut, ui
     st2(P1 + i, pi);
   }
   if (i < n) P1[i] = (float)adam1(P[i], G[i], M[i], Vv[i], M1 + i, V1 + i, a, s, beta1, beta2, k1, k2, eps);
+}
+
+// Σ x² over n floats in float64 lanes (two at a time, then the two lanes added): the squared
+// global norm of the gradients, summed tensor by tensor by the caller.
+EXPORT(sum_squares)
+double sum_squares(uint32_t x, uint32_t n) {
+  const float *p = F(x);
+  V acc = wasm_f64x2_splat(0.0);
+  uint32_t i = 0;
+  for (; i + 2 <= n; i += 2) {
+    V d = ld2(p + i);
+    acc = wasm_f64x2_add(acc, wasm_f64x2_mul(d, d));
+  }
+  double s = wasm_f64x2_extract_lane(acc, 0) + wasm_f64x2_extract_lane(acc, 1);
+  if (i < n) s += (double)p[i] * (double)p[i];
+  return s;
 }

@@ -45,5 +45,5 @@ export const $const =
 TS
   echo "built $out/$name.wasm ($(wc -c <"$out/$name.wasm") bytes)"
 }
-build rnnkit-simd RNNKIT_SIMD_WASM "$here/cell-kernels.c" "$here/adam.c"
+build rnnkit-simd RNNKIT_SIMD_WASM "$here/cell-kernels.c" "$here/adam.c" "$here/head-kernels.c"
 build rnnkit-stepper RNNKIT_STEPPER_WASM "$here/stepper.c"

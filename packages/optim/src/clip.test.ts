@@ -1,4 +1,5 @@
 import { BACKENDS, initBackend } from '@rnnkit/backend';
+import { setSimdEnabled } from '@rnnkit/core/simd';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectClose, loadVector, type Nested, TOLERANCE } from '../../../fixtures/reference.js';
@@ -80,5 +81,31 @@ describe('clipByGlobalNorm edge cases', () => {
     expect(() => clipByGlobalNorm([tf.ones([2])], clipNorm)).toThrow(
       /clipByGlobalNorm: option 'clipNorm' must be a finite number > 0/,
     );
+  });
+});
+
+describe.each(BACKENDS)('globalNorm kernel on %s', (backend) => {
+  beforeAll(async () => {
+    await initBackend({ backend });
+  });
+  afterAll(() => setSimdEnabled(true));
+
+  it.each([true, false])('equals the float64 norm of odd-sized tensors (SIMD %s)', (simd) => {
+    setSimdEnabled(simd);
+    const sizes = [1, 7, 130, 1025];
+    const data = sizes.map((n, t) =>
+      Float32Array.from({ length: n }, (_, i) => Math.sin(i * 0.37 + t) * (t + 1)),
+    );
+    let want = 0;
+    for (const d of data) for (const x of d) want += x * x;
+    const tensors = data.map((d) => tf.tensor1d(d));
+    const before = tf.memory().numTensors;
+    const norm = globalNorm(tensors);
+    expect(norm.dtype).toBe('float32');
+    expect(norm.dataSync()[0]).toBeCloseTo(Math.sqrt(want), 4);
+    expect(norm.dataSync()[0]).toBe(Math.fround(Math.sqrt(want)));
+    norm.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose(tensors);
   });
 });

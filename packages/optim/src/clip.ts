@@ -1,3 +1,11 @@
+import {
+  type Buf,
+  type KernelBackend,
+  kernelBackend,
+  registerKernelOnce,
+  tensorMemory,
+} from '@rnnkit/core/kernels';
+import { simdKernels, wasmBackendMemory } from '@rnnkit/core/simd';
 import * as tf from '@tensorflow/tfjs-core';
 import { numberOption } from './checks.js';
 
@@ -47,9 +55,45 @@ export function clipByGlobalNorm<T extends tf.Tensor[] | Record<string, tf.Tenso
  */
 export function globalNorm(tensors: tf.Tensor[] | Record<string, tf.Tensor>): tf.Scalar {
   const list = Array.isArray(tensors) ? tensors : Object.values(tensors);
+  const backendName = kernelBackend();
+  if (backendName != null && list.length > 0 && list.every((t) => t.dtype === 'float32')) {
+    registerKernelOnce(GLOBAL_NORM_KERNEL, backendName, globalNormKernel);
+    const inputs = Object.fromEntries(list.map((t, i) => [`t${i}`, t]));
+    return tf.engine().runKernel(GLOBAL_NORM_KERNEL, inputs, { count: list.length }) as tf.Scalar;
+  }
   return tf.tidy(() => {
     if (list.length === 0) return tf.scalar(0);
     const squares = list.map((t) => tf.sum(tf.square(t))); // one [] per tensor
     return tf.sqrt(squares.length === 1 ? (squares[0] as tf.Scalar) : tf.addN(squares));
   }) as tf.Scalar;
+}
+
+/** The global norm as one kernel on cpu and wasm, instead of a Square and a Sum per tensor. */
+const GLOBAL_NORM_KERNEL = 'RnnkitGlobalNorm';
+
+/** Inputs t0..t{count-1} (float32, any shape) → `sqrt(Σ Σ t²)`, the squares summed in float64. */
+function globalNormKernel(backendName: KernelBackend): tf.KernelFunc {
+  return ({ inputs, backend, attrs }) => {
+    const { count } = attrs as unknown as { count: number };
+    const { alloc, view } = tensorMemory(backendName, backend);
+    const out = alloc([]); // before any view
+    // On wasm, SIMD float64 lanes in place on tfjs's heap.
+    const memory = backendName === 'wasm' ? wasmBackendMemory(backend) : undefined;
+    const k = memory && simdKernels(memory);
+    let sum = 0;
+    for (let i = 0; i < count; i++) {
+      const t = inputs[`t${i}`] as tf.TensorInfo;
+      const n = t.shape.reduce((a, b) => a * b, 1);
+      const x: Buf = view(t);
+      if (k) {
+        sum += k.sumSquares(x.off, n);
+        continue;
+      }
+      for (let j = 0; j < n; j++)
+        sum += (x.arr[x.off + j] as number) * (x.arr[x.off + j] as number);
+    }
+    const o = view(out);
+    o.arr[o.off] = Math.sqrt(sum);
+    return out;
+  };
 }

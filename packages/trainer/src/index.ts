@@ -74,7 +74,13 @@ export type { CharCodec, TextGenerator, TextGeneratorOptions } from './generate/
 export { createTextGenerator } from './generate/text-generator.js';
 // models/: the networks, their parameters and their forward passes
 export type { CharLM, CharLMConfig } from './models/char-lm.js';
-export { charLMLogits, charLMParams, createCharLM, disposeCharLM } from './models/char-lm.js';
+export {
+  charLMLogits,
+  charLMLoss,
+  charLMParams,
+  createCharLM,
+  disposeCharLM,
+} from './models/char-lm.js';
 export { conditionState, conditionWidth } from './models/condition-state.js';
 export type { Decoder, DecoderConfig, TrainingOptions } from './models/decoder.js';
 export { createDecoder, decoderLogits, decoderParams } from './models/decoder.js';

@@ -41,4 +41,17 @@ describe('cpuGemm / sparseGemm', () => {
     const want = reference(a, b, m, k, n);
     for (let i = 0; i < m * n; i++) expect(c[i]).toBe(Math.fround(want[i] as number));
   });
+
+  it('rows with several, one or no non-zeros (a one-hot transpose) sum exactly in float64', () => {
+    const [m, k, n] = [7, 90, 5];
+    const a = new Float32Array(m * k);
+    for (let p = 0; p < k; p++) if (p % 3 !== 0) a[((p * 5) % (m - 1)) * k + p] = 1 + (p % 4);
+    a[2 * k + 3] = -0.75; // row 2 holds mixed values; row m-1 stays empty
+    const b = Float32Array.from({ length: k * n }, () => rng() - 0.5);
+    const c = new Float32Array(m * n).fill(Number.NaN);
+    sparseGemm(a, 0, b, 0, c, 0, m, k, n);
+    const want = reference(a, b, m, k, n);
+    for (let i = 0; i < m * n; i++) expect(c[i]).toBe(Math.fround(want[i] as number));
+    for (let j = 0; j < n; j++) expect(c[(m - 1) * n + j]).toBe(0);
+  });
 });

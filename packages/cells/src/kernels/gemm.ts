@@ -117,7 +117,10 @@ export function isSparse(a: Float32Array, off: number, size: number): boolean {
   return true;
 }
 
-/** `C = A · B` visiting only A's non-zeros: one row of B per non-zero (float64 sums). */
+/**
+ * `C = A · B` visiting only A's non-zeros: one row of B per non-zero (float64 sums). A row
+ * with a single non-zero (one-hot input) is that row of B times it, written straight to C.
+ */
 export function sparseGemm(
   a: Float32Array,
   aOff: number,
@@ -130,15 +133,30 @@ export function sparseGemm(
   n: number,
 ): void {
   const acc = new Float64Array(n);
+  const at = new Int32Array(k); // the non-zero columns of the current row
   for (let i = 0; i < m; i++) {
-    acc.fill(0);
     const row = aOff + i * k;
-    for (let p = 0; p < k; p++) {
+    const out = cOff + i * n;
+    let count = 0;
+    for (let p = 0; p < k; p++) if (a[row + p] !== 0) at[count++] = p;
+    if (count === 0) {
+      c.fill(0, out, out + n);
+      continue;
+    }
+    const p0 = at[0] as number;
+    const v0 = a[row + p0] as number;
+    const b0 = bOff + p0 * n;
+    if (count === 1) {
+      for (let j = 0; j < n; j++) c[out + j] = v0 * (b[b0 + j] as number);
+      continue;
+    }
+    for (let j = 0; j < n; j++) acc[j] = v0 * (b[b0 + j] as number);
+    for (let q = 1; q < count; q++) {
+      const p = at[q] as number;
       const v = a[row + p] as number;
-      if (v === 0) continue;
       const br = bOff + p * n;
       for (let j = 0; j < n; j++) acc[j] = (acc[j] as number) + v * (b[br + j] as number);
     }
-    c.set(acc, cOff + i * n);
+    for (let j = 0; j < n; j++) c[out + j] = acc[j] as number;
   }
 }

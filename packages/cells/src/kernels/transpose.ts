@@ -2,13 +2,14 @@ import { transposeInto } from '@rnnkit/core';
 import { type KernelBackend, kernelBackend, registerKernelOnce } from '@rnnkit/core/kernels';
 import * as tf from '@tensorflow/tfjs-core';
 import { kernelMemory } from './memory.js';
+import { simdFor } from './simd.js';
 
 export const TRANSPOSE_KERNEL = 'RnnkitTranspose';
 
 /**
  * `tf.transpose` for the two layouts the runner uses: 2-D `[r, c] -> [c, r]` and 3-D
  * `[a, b, c] -> [b, a, c]` (batch-major <-> time-major), as a JS kernel on cpu and wasm: a
- * row-block copy for the 3-D case, `transposeInto`'s 8×8 tiles for 2-D (the cpu backend's transpose computes a
+ * row-block copy for the 3-D case, for 2-D SIMD 4×4 blocks on wasm and elsewhere `transposeInto`'s 8×8 tiles (the cpu backend's transpose computes a
  * multi-index per element; wasm's walks the output in order, so reads of a tall matrix miss
  * the cache). Elsewhere `tf.transpose`. No gradient of its own: callers differentiate
  * through it themselves.
@@ -38,7 +39,13 @@ function transposeKernel(
   const out = mem.alloc(s2 == null ? [s1, s0] : [s1, s0, s2]); // before the views (wasm heap)
   const { arr: src, off: so } = mem.view(x);
   const { arr: dst, off: d0 } = mem.view(out);
+  // On wasm, SIMD in place on the heap (4×4 blocks; vector row copies).
+  const k = simdFor(backendName, backend);
   if (s2 != null) {
+    if (k) {
+      k.swapLead(so, d0, s0, s1, s2);
+      return out;
+    }
     for (let i = 0; i < s0; i++) {
       for (let j = 0; j < s1; j++) {
         const from = so + (i * s1 + j) * s2;
@@ -47,6 +54,7 @@ function transposeKernel(
     }
     return out;
   }
-  transposeInto(src, so, dst, d0, s0, s1);
+  if (k) k.transpose(so, d0, s0, s1);
+  else transposeInto(src, so, dst, d0, s0, s1);
   return out;
 }

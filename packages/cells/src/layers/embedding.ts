@@ -5,6 +5,7 @@ import { DEFAULT_SEED, type InitOptions } from '../init/options.js';
 import { toVariable } from '../init/to-variable.js';
 import { uniform } from '../init/uniform.js';
 import { plainMatMul } from '../kernels/matmul.js';
+import { oneHotRows } from '../kernels/one-hot-rows.js';
 import { fastTranspose } from '../kernels/transpose.js';
 import { checkIds } from './one-hot.js';
 
@@ -66,7 +67,7 @@ export function embed(emb: Embedding, ids: tf.Tensor): tf.Tensor3D {
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [w, save] = args as [tf.Tensor2D, tf.GradSaveFunc];
     const flatIds = tf.reshape(ids, [batch * time]);
-    const hot = tf.cast(tf.oneHot(flatIds, vocab), 'float32') as tf.Tensor2D; // [B*T, V]
+    const hot = oneHotRows(flatIds, vocab) as tf.Tensor2D; // [B*T, V]
     save([hot]);
     return {
       value: tf.reshape(plainMatMul(hot, w), [batch, time, dim]) as tf.Tensor3D, // [B, T, D]

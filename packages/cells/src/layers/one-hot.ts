@@ -1,5 +1,6 @@
 import { ShapeError } from '@rnnkit/core';
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
+import { oneHotRows } from '../kernels/one-hot-rows.js';
 
 /**
  * One-hot encodes a batch of id sequences as float32 network input. Ids outside [0, depth)
@@ -15,8 +16,9 @@ export function oneHot(ids: tf.Tensor, depth: number): tf.Tensor3D {
   if (!Number.isInteger(depth) || depth < 1) {
     throw new RangeError(`oneHot: depth must be a whole number >= 1, got ${String(depth)}.`);
   }
-  // int32 then cast: the float32 form of the OneHot kernel is not relied on across backends.
-  return tf.tidy(() => tf.cast(tf.oneHot(ids, depth), 'float32') as tf.Tensor3D);
+  // Written as float32 by rnnkit's kernel on cpu and wasm; elsewhere int32 then cast: the
+  // float32 form of tfjs's OneHot kernel is not relied on across backends.
+  return oneHotRows(ids, depth) as tf.Tensor3D;
 }
 
 /** Checks `ids` is an int32 `[B, T]` tensor. */

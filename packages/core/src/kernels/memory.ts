@@ -16,6 +16,11 @@ export interface Buf {
  */
 export interface TensorMemory {
   view(t: TensorInfo): Buf;
+  /**
+   * An int32 tensor's data in place (class ids). Not re-pointed by `sync()`: take it after
+   * the kernel's last heap growth (its matMuls and allocations).
+   */
+  viewInt32(t: TensorInfo): { arr: Int32Array; off: number };
   alloc(shape: number[]): TensorInfo;
   /** A temporary that `release` frees. */
   temp(shape: number[]): TensorInfo;
@@ -53,6 +58,11 @@ function cpuMemory(backend: CpuBackendData): TensorMemory {
       if (!(values instanceof Float32Array)) throw new Error('rnnkit kernels need float32 inputs');
       return { arr: values, off: 0 };
     },
+    viewInt32(t) {
+      const values = backend.data.get(t.dataId).values;
+      if (!(values instanceof Int32Array)) throw new Error('expected an int32 tensor');
+      return { arr: values, off: 0 };
+    },
     alloc,
     temp(shape) {
       const t = alloc(shape);
@@ -82,6 +92,10 @@ function wasmMemory(backend: WasmBackendData): TensorMemory {
       const buf = { arr: heapF32, off: backend.dataIdMap.get(t.dataId).memoryOffset >>> 2 };
       bufs.push(buf);
       return buf;
+    },
+    viewInt32(t) {
+      const off = backend.dataIdMap.get(t.dataId).memoryOffset >>> 2;
+      return { arr: new Int32Array(backend.wasm.HEAPU8.buffer), off };
     },
     alloc: (shape) => backend.makeOutput(shape, 'float32'),
     temp(shape) {

@@ -87,5 +87,5 @@ describe.skipIf(!simdSupported())('SIMD kernels in place on tfjs-backend-wasm 4.
     const s = tf.sum(tf.range(0, 1000, 1, 'float32'));
     expect(s.dataSync()[0]).toBe(499500);
     s.dispose();
-  });
+  }, 60_000); // compiles the module and initialises the wasm backend
 });

@@ -21,6 +21,11 @@ const MODULES = [
       'rnn_backward',
       'add_f32',
       'adam_step',
+      'sum_squares',
+      'softmax_rows',
+      'transpose_f32',
+      'softmax_xent_grad',
+      'swap_lead_f32',
     ],
   },
   { name: 'rnnkit-stepper', embedded: stepperWasmBytes, exports: ['stepper_step'] },
@@ -71,32 +76,36 @@ describe.each(MODULES)('the committed $name.wasm', ({ name, embedded, exports })
   });
 
   const cc = clang();
-  it.skipIf(cc === undefined)('matches its C source (rebuilt here, where clang is present)', () => {
-    const out = mkdtempSync(join(tmpdir(), 'rnnkit-simd-'));
-    try {
-      const built = spawnSync('sh', [join(here, '../../csrc/build.sh'), out], {
-        encoding: 'utf8',
-        env: { ...process.env, CLANG: cc },
-      });
-      expect(built.stderr).toBe('');
-      expect(built.status).toBe(0);
-      const rebuilt = readFileSync(join(out, `${name}.wasm`));
-      const version = spawnSync(cc as string, ['--version'], { encoding: 'utf8' }).stdout;
-      if (/version 14\./.test(version)) {
-        // the toolchain the artifact is built with: byte for byte
-        expect(rebuilt.equals(committed)).toBe(true);
-        expect(readFileSync(join(out, `${name}-wasm.ts`), 'utf8')).toBe(
-          readFileSync(join(here, `${name}-wasm.ts`), 'utf8'),
-        );
-      } else {
-        // another clang may schedule differently: same interface (results: the kernel tests)
-        const names = WebAssembly.Module.exports(new WebAssembly.Module(rebuilt)).map(
-          (e) => e.name,
-        );
-        expect(names).toEqual(exports);
+  it.skipIf(cc === undefined)(
+    'matches its C source (rebuilt here, where clang is present)',
+    () => {
+      const out = mkdtempSync(join(tmpdir(), 'rnnkit-simd-'));
+      try {
+        const built = spawnSync('sh', [join(here, '../../csrc/build.sh'), out], {
+          encoding: 'utf8',
+          env: { ...process.env, CLANG: cc },
+        });
+        expect(built.stderr).toBe('');
+        expect(built.status).toBe(0);
+        const rebuilt = readFileSync(join(out, `${name}.wasm`));
+        const version = spawnSync(cc as string, ['--version'], { encoding: 'utf8' }).stdout;
+        if (/version 14\./.test(version)) {
+          // the toolchain the artifact is built with: byte for byte
+          expect(rebuilt.equals(committed)).toBe(true);
+          expect(readFileSync(join(out, `${name}-wasm.ts`), 'utf8')).toBe(
+            readFileSync(join(here, `${name}-wasm.ts`), 'utf8'),
+          );
+        } else {
+          // another clang may schedule differently: same interface (results: the kernel tests)
+          const names = WebAssembly.Module.exports(new WebAssembly.Module(rebuilt)).map(
+            (e) => e.name,
+          );
+          expect(names).toEqual(exports);
+        }
+      } finally {
+        rmSync(out, { recursive: true, force: true });
       }
-    } finally {
-      rmSync(out, { recursive: true, force: true });
-    }
-  });
+    },
+    120_000, // a clang build, on a loaded machine
+  );
 });

@@ -93,6 +93,40 @@ export interface SimdKernels {
     dGh: number,
     sumX: number,
   ): void;
+  /** Σ x² over n floats at `x`, summed in float64 (a squared global norm, tensor by tensor). */
+  sumSquares(x: number, n: number): number;
+  /**
+   * The output head's softmax rows: row r of `p` [N, V] holds x W^T on entry and its softmax
+   * (bias added) on return; `stats` (float64, 8-byte aligned) [2N] gets Σ exp(z - max) and
+   * z[y] - max per row (NaN for a target outside [0, V)). `targets` is int32 [N].
+   */
+  softmaxRows(
+    rows: number,
+    classes: number,
+    p: number,
+    bias: number,
+    targets: number,
+    stats: number,
+  ): void;
+  /**
+   * The head's gradient rows: `dz = (p - onehot(y)) · w · scale` (w = 1 when `weights` is 0)
+   * into `dz` [N, V] and `dzT` [V, N]; `sums` [V] float64 += Σ_r dz, rows in order.
+   */
+  softmaxXentGrad(
+    rows: number,
+    classes: number,
+    p: number,
+    targets: number,
+    weights: number,
+    scale: number,
+    dz: number,
+    dzT: number,
+    sums: number,
+  ): void;
+  /** `dst [cols, rows] = src [rows, cols]^T`. */
+  transpose(src: number, dst: number, rows: number, cols: number): void;
+  /** `dst [s1, s0, s2] = src [s0, s1, s2]` (batch-major <-> time-major). */
+  swapLead(src: number, dst: number, s0: number, s1: number, s2: number): void;
   /** `dst[0..n) += src[0..n)` in float32 (BPTT's dh += dG_h W_hh). */
   addF32(dst: number, src: number, n: number): void;
   /**
@@ -149,6 +183,11 @@ export function simdKernels(memory: WebAssembly.Memory): SimdKernels | undefined
     rnnForward: ex.rnn_forward as Fn,
     rnnBackward: ex.rnn_backward as Fn,
     addF32: ex.add_f32 as Fn,
+    sumSquares: ex.sum_squares as unknown as (x: number, n: number) => number,
+    softmaxRows: ex.softmax_rows as Fn,
+    softmaxXentGrad: ex.softmax_xent_grad as Fn,
+    transpose: ex.transpose_f32 as Fn,
+    swapLead: ex.swap_lead_f32 as Fn,
     adamStep: ex.adam_step as Fn,
   };
   bound.set(memory, kernels);

@@ -9,12 +9,15 @@ import {
   type InitOptions,
   isCellType,
   type Linear,
+  linearSequenceLoss,
   oneHot,
   type Recurrent,
   type RecurrentState,
   recurrentParams,
   runRecurrent,
 } from '@rnnkit/cells';
+import { kernelBackend } from '@rnnkit/core/kernels';
+import { sequenceLoss } from '@rnnkit/optim';
 import * as tf from '@tensorflow/tfjs-core';
 import { ConfigError } from '../errors.js';
 import { tidyResult } from './tidy-result.js';
@@ -113,15 +116,62 @@ export function charLMLogits(
   initialState?: RecurrentState,
 ): { logits: tf.Tensor3D; state: RecurrentState } {
   return tidyResult(() => {
-    const x = model.embedding
-      ? embed(model.embedding, ids) // [B, T, E]
-      : oneHot(ids, model.config.vocabSize); // [B, T, V]
-    // One-hot input is data made here: the first layer need not compute its gradient.
-    const inputGradient = model.embedding !== undefined;
-    const { outputs, state } = runRecurrent(model.rnn, x, { initialState, inputGradient }); // [B, T, H]
+    const { outputs, state } = charLMOutputs(model, ids, initialState); // [B, T, H]
     const logits = applyLinear(model.fc, outputs) as tf.Tensor3D; // [B, T, V]
     return { logits, state };
   });
+}
+
+/**
+ * The mean cross-entropy of a batch, `sequenceLoss(charLMLogits(model, ids).logits, targets,
+ * weights)`, and the final recurrent state. On cpu and wasm the head and the loss run as one
+ * fused op (`linearSequenceLoss`: no logits tensor, no transposes); elsewhere as the two ops.
+ *
+ * @example
+ * ```ts
+ * const { loss, state } = charLMLoss(model, x, y); // scalar nats per character
+ * ```
+ */
+export function charLMLoss(
+  model: CharLM,
+  ids: tf.Tensor2D, // [B, T] int32
+  targets: tf.Tensor2D, // [B, T] int32
+  initialState?: RecurrentState,
+  weights?: tf.Tensor2D, // [B, T]
+): { loss: tf.Scalar; state: RecurrentState } {
+  return tidyResult(() => {
+    const { outputs, state } = charLMOutputs(model, ids, initialState); // [B, T, H]
+    return { loss: headLoss(model.fc, outputs, targets, weights), state };
+  });
+}
+
+/**
+ * `sequenceLoss(applyLinear(fc, outputs), targets, weights)`: on cpu and wasm as the one fused
+ * op `linearSequenceLoss`, elsewhere as the two.
+ */
+export function headLoss(
+  fc: Linear,
+  outputs: tf.Tensor3D, // [B, T, H]
+  targets: tf.Tensor2D, // [B, T] int32
+  weights?: tf.Tensor2D,
+): tf.Scalar {
+  return kernelBackend() == null
+    ? sequenceLoss(applyLinear(fc, outputs) as tf.Tensor3D, targets, weights)
+    : linearSequenceLoss(fc, outputs, targets, weights);
+}
+
+/** The top layer's outputs `[B, T, H]` for a batch of ids, and the final state. */
+function charLMOutputs(
+  model: CharLM,
+  ids: tf.Tensor2D,
+  initialState: RecurrentState | undefined,
+): { outputs: tf.Tensor3D; state: RecurrentState } {
+  const x = model.embedding
+    ? embed(model.embedding, ids) // [B, T, E]
+    : oneHot(ids, model.config.vocabSize); // [B, T, V]
+  // One-hot input is data made here: the first layer need not compute its gradient.
+  const inputGradient = model.embedding !== undefined;
+  return runRecurrent(model.rnn, x, { initialState, inputGradient });
 }
 
 /** Frees every variable of the model. */

@@ -1,5 +1,4 @@
 import {
-  applyLinear,
   dropout,
   embed,
   oneHot,
@@ -8,9 +7,9 @@ import {
   runRecurrent,
 } from '@rnnkit/cells';
 import { dropoutMask } from '@rnnkit/core';
-import { type Optimizer, sequenceLoss } from '@rnnkit/optim';
+import type { Optimizer } from '@rnnkit/optim';
 import * as tf from '@tensorflow/tfjs-core';
-import { type CharLM, charLMParams } from '../models/char-lm.js';
+import { type CharLM, charLMParams, headLoss } from '../models/char-lm.js';
 import { minimize } from './minimize-step.js';
 import type { TrainStepOptions, TrainStepResult } from './train-step.js';
 
@@ -101,8 +100,7 @@ export function dropoutLoss(
       ? (dropout(run.outputs, { rate: options.dropout, mask }) as tf.Tensor3D)
       : run.outputs;
   }
-  const logits = applyLinear(model.fc, seq) as tf.Tensor3D; // [B, T, V]
-  return sequenceLoss(logits, y, options.weights) as tf.Scalar;
+  return headLoss(model.fc, seq, y, options.weights); // the head and the loss, fused on cpu/wasm
 }
 
 function layerState(s: RecurrentState, l: number): RecurrentState {

@@ -1,7 +1,7 @@
 import type { RecurrentState } from '@rnnkit/cells';
-import { type Optimizer, sequenceLoss } from '@rnnkit/optim';
+import type { Optimizer } from '@rnnkit/optim';
 import * as tf from '@tensorflow/tfjs-core';
-import { type CharLM, charLMLogits, charLMParams } from '../models/char-lm.js';
+import { type CharLM, charLMLoss, charLMParams } from '../models/char-lm.js';
 import { minimize } from './minimize-step.js';
 
 export interface TrainStepOptions {
@@ -23,7 +23,7 @@ export interface TrainStepResult {
 }
 
 /**
- * One optimisation step: logits, sequence loss, gradients, optional clipping, update.
+ * One optimisation step: the sequence loss (`charLMLoss`), gradients, optional clipping, update.
  * Returns tensors, not numbers, so that a loop reads values back only when it logs.
  * The caller disposes the result.
  *
@@ -46,11 +46,11 @@ export function trainStep(
     charLMParams(model),
     optimizer,
     () => {
-      const out = charLMLogits(model, x, options.initialState);
+      const out = charLMLoss(model, x, y, options.initialState, options.weights);
       state = out.state.c
         ? { h: tf.keep(out.state.h), c: tf.keep(out.state.c) }
         : { h: tf.keep(out.state.h) };
-      return sequenceLoss(out.logits, y, options.weights) as tf.Scalar;
+      return out.loss;
     },
     options,
   );
