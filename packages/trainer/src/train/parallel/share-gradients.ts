@@ -1,7 +1,6 @@
 import type { RecurrentState } from '@rnnkit/cells';
-import { sequenceLoss } from '@rnnkit/optim';
 import * as tf from '@tensorflow/tfjs-core';
-import { type CharLM, charLMLogits, charLMParams } from '../../models/char-lm.js';
+import { type CharLM, charLMLoss, charLMParams } from '../../models/char-lm.js';
 import { dropoutLoss } from '../dropout-train-step.js';
 
 /** One share of a data-parallel step: its streams' inputs and what the whole batch needs. */
@@ -87,13 +86,14 @@ function charLMLossKeepingState(
   input: ShareInput,
   keep: (s: RecurrentState) => void,
 ): tf.Scalar {
-  const out = charLMLogits(model, input.x, input.initialState);
+  // The fused head + loss, as the one-thread trainStep computes it.
+  const out = charLMLoss(model, input.x, input.y, input.initialState);
   keep(
     out.state.c
       ? { h: tf.keep(out.state.h), c: tf.keep(out.state.c) }
       : { h: tf.keep(out.state.h) },
   );
-  return sequenceLoss(out.logits, input.y) as tf.Scalar;
+  return out.loss;
 }
 
 /** Sizes of the parameters in `charLMParams` order, and their total. */
