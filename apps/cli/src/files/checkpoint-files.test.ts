@@ -3,9 +3,13 @@
 // before it starts. Failures are made with things in the way (a folder where a file goes).
 import { execFileSync } from 'node:child_process';
 import {
+  closeSync,
+  constants,
   existsSync,
+  linkSync,
   mkdirSync,
   mkdtempSync,
+  openSync,
   readdirSync,
   readFileSync,
   renameSync,
@@ -25,6 +29,7 @@ import {
   prepareCheckpointDir,
   readCheckpoint,
   removeStaleFiles,
+  removeTempFilesSync,
   whyWriteFailed,
   writeCheckpoint,
 } from './checkpoint-files.js';
@@ -139,6 +144,39 @@ describe('writeCheckpoint and readCheckpoint', () => {
     expect(readdirSync(at).sort()).toEqual(before);
     expect((await readCheckpoint(at)).training?.step).toBe(2);
   });
+
+  it.skipIf(process.platform === 'win32')(
+    'removes the temp files of a save in progress on demand (a second Ctrl-C), and the save then fails cleanly',
+    async () => {
+      const at = folder('interrupted');
+      await writeCheckpoint(at, two);
+      const before = readdirSync(at).sort();
+      // model.json's temp file is a FIFO without a reader: opening it for writing waits, so
+      // the save stays in progress until the test opens the FIFO (by its other name).
+      const fifo = join(dir, 'interrupted.fifo');
+      execFileSync('mkfifo', [fifo]);
+      const temp = join(at, `model.json.tmp-${process.pid}`);
+      linkSync(fifo, temp);
+      const saving = writeCheckpoint(at, three).catch((error: Error) => error);
+      const deadline = Date.now() + 20_000;
+      while (existsSync(temp) && Date.now() < deadline) {
+        // Once the new weights file is in place, the save is writing model.json.
+        if (readdirSync(at).some((n) => /^weights-3-[0-9a-f]{8}\.bin$/.test(n))) {
+          removeTempFilesSync();
+        }
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      const removed = !existsSync(temp);
+      const reader = openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK);
+      const error = await saving;
+      closeSync(reader);
+      expect(removed).toBe(true);
+      expect(error).toBeInstanceOf(CheckpointWriteError);
+      expect(readdirSync(at).sort()).toEqual(before);
+      expect((await readCheckpoint(at)).training?.step).toBe(2);
+    },
+    60_000,
+  );
 
   it('refuses a folder that is a file, saying a file is in the way', async () => {
     const file = join(dir, 'a-file');
