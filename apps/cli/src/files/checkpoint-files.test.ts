@@ -14,6 +14,7 @@ import {
   readFileSync,
   renameSync,
   rmSync,
+  symlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -183,8 +184,22 @@ describe('writeCheckpoint and readCheckpoint', () => {
     writeFileSync(file, 'x');
     const error = await rejection(writeCheckpoint(join(file, 'latest'), two));
     expect(error).toBeInstanceOf(CheckpointWriteError);
-    expect(error.message).toContain('a file is in the way of a folder on that path');
+    expect(error.message).toMatch(
+      new RegExp(
+        `^Cannot write '${join(file, 'latest')}': a file is in the way of a folder on that path\\.`,
+      ),
+    );
     expect(readFileSync(file, 'utf8')).toBe('x');
+  });
+
+  it('saves a model without training state (an imported one) as step 0', async () => {
+    const at = folder('model-only');
+    const { training: _, ...modelOnly } = two;
+    await writeCheckpoint(at, modelOnly);
+    expect(named(at)[0]).toMatch(/^weights-0-[0-9a-f]{8}\.bin$/);
+    const back = await readCheckpoint(at);
+    expect(back.training).toBeUndefined();
+    expect(back.params).toEqual(two.params);
   });
 
   it('reads weights split over several files, in manifest order', async () => {
@@ -235,6 +250,8 @@ describe('readCheckpoint refusals', () => {
     expect(missing.message).toContain('Use another checkpoint (best/ or latest/)');
     const noJson = await broken('no-json', (at) => rmSync(join(at, 'model.json')));
     expect(noJson).toBeInstanceOf(CheckpointError);
+    expect(noJson.message).toContain(join(dir, 'no-json', 'model.json'));
+    expect(noJson.message).toContain('there is no such file');
     expect(noJson.message).toContain('Use another checkpoint (best/ or latest/)');
   });
 
@@ -255,6 +272,28 @@ describe('readCheckpoint refusals', () => {
       execFileSync('truncate', ['-s', String(MAX_MODEL_JSON_BYTES + 1), join(at, 'model.json')]);
     });
     expect(error).toBeInstanceOf(CheckpointError);
+    expect(error.message).toContain(
+      `has ${MAX_MODEL_JSON_BYTES + 1} bytes, more than the ${MAX_MODEL_JSON_BYTES} a checkpoint file may have`,
+    );
+  });
+
+  it('refuses a weights file that links out of the folder, or loops, without suggesting another checkpoint', async () => {
+    for (const [name, target] of [
+      ['link-out', join(dir, 'outside.bin')],
+      ['link-loop', 'loop.bin'],
+    ] as const) {
+      writeFileSync(join(dir, 'outside.bin'), 'x');
+      const error = await broken(name, (at, weights) => {
+        const json = JSON.parse(readFileSync(join(at, 'model.json'), 'utf8'));
+        json.weightsManifest[0].paths = ['loop.bin'];
+        writeFileSync(join(at, 'model.json'), JSON.stringify(json));
+        rmSync(weights);
+        symlinkSync(target, join(at, 'loop.bin'));
+      });
+      expect(error, name).toBeInstanceOf(CheckpointError);
+      expect(error.message, name).toMatch(/^Cannot load the checkpoint: /);
+      expect(error.message, name).not.toContain('Use another checkpoint');
+    }
   });
 
   it('refuses a model.json that is null, or names a null weights group', async () => {
