@@ -40,6 +40,10 @@ describe('parseCommand', () => {
   it('keeps a lone dash and everything after -- as positionals', () => {
     expect(parseCommand('sample', ['-', 'x'], SPEC).positionals).toEqual(['-', 'x']);
     expect(parseCommand('sample', ['--', '-5'], SPEC).positionals).toEqual(['-5']);
+    expect(parseCommand('sample', ['a', '--steps', '2', '--', '-5'], SPEC)).toEqual({
+      values: { steps: '2' },
+      positionals: ['a', '-5'],
+    });
     // A bare negative number is not taken for a misspelled option: the refusal says to put
     // it after --.
     const message = usage(() => parseCommand('sample', ['-5'], SPEC));

@@ -414,6 +414,8 @@ describe('removeStaleFiles', () => {
       `notes.tmp-${DEAD_PID}.txt`,
       'notes.txt',
       'weights.bin.bak',
+      'my-weights-1.bin',
+      'weights-1.bin.bak',
       'tmp-5',
     ];
     for (const name of [...plant, ...keep]) writeFileSync(join(latest, name), 'x');
