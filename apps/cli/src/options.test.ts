@@ -131,6 +131,8 @@ describe('closest and editDistance', () => {
     expect(closest('stps', ['steps'])).toBe('steps');
     expect(closest('abd', ['abcde'])).toBeUndefined();
     expect(closest('epoks', ['epochs', 'steps'])).toBe('epochs');
+    // A nearer name later in the list wins over a farther one before it.
+    expect(closest('stepz', ['stop', 'steps'])).toBe('steps');
     // The first of equally near names is kept.
     expect(closest('cat', ['bat', 'hat'])).toBe('bat');
   });
