@@ -166,8 +166,13 @@ describe('intOption', () => {
     expect(usage(() => intOption('steps', 'x', 7, 1, 1e9 - 1))).toBe(
       '--steps must be a whole number from 1 to 999999999, got x.',
     );
-    // A flag given without a value (parseArgs' boolean) is refused too.
-    expect(usage(() => intOption('steps', true, 7, 1, 10))).toContain('--steps');
+    // A flag given without a value (parseArgs' boolean) is refused with the whole range.
+    expect(usage(() => intOption('steps', true, 7, 1, 10))).toBe(
+      '--steps must be a whole number from 1 to 10, got true.',
+    );
+    expect(usage(() => intOption('steps', true, 7, 0, 1))).toBe(
+      '--steps must be a whole number from 0 to 1, got true.',
+    );
     expect(usage(() => intOption('seed', '-1', 7))).toBe(
       '--seed must be a whole number ≥ 0, got -1.',
     );
@@ -195,6 +200,15 @@ describe('numberOption', () => {
     expect(numberOption('lr', ' .5 ', 0.002)).toBe(0.5);
     expect(numberOption('lr', '+2.', 0.002)).toBe(2);
     expect(numberOption('lr', '-3', 0.002)).toBe(-3);
+    for (const [text, value] of [
+      ['12.5', 12.5],
+      ['.25', 0.25],
+      ['1e5', 1e5],
+      ['1e-10', 1e-10],
+      ['2.5E+12', 2.5e12],
+    ] as const) {
+      expect(numberOption('lr', text, 0.002)).toBe(value);
+    }
   });
 
   it('refuses typos that Number() would take as numbers', () => {
