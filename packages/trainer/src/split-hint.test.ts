@@ -49,8 +49,13 @@ describe('the too-short-text error', () => {
       [101, 8, 10, 0.3],
       [401, 16, 32, 0.1],
       [1001, 64, 20, 0.2],
+      [101, 8, 40, 0.05], // a batch of 1 fits
+      [11, 8, 4, 0.05], // windows of 1 fit
     ] as const) {
       const message = refusal(n, B, T, f);
+      expect(message).toMatch(
+        /--batch\) to at most \d+, or the sequence length \(--seq-length\) to at most \d+, or the validation/,
+      );
       const maxB = Number(/--batch\) to at most (\d+)/.exec(message)?.[1]);
       const maxT = Number(/--seq-length\) to at most (\d+)/.exec(message)?.[1]);
       expect(fits(n, maxB, T, f), `batch ${maxB} for ${n}`).toBe(true);
