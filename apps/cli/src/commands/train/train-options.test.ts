@@ -1,7 +1,6 @@
 // `rnnkit train`'s options in process: the defaults `rnnkit train --help` states, every
 // flag's accepted range and words, and what a resumed run may and may not change.
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../../errors.js';
 import { parseCommand } from '../../options.js';
 import { usage } from '../../test-support/usage-message.js';
 import { resumeOverrides, TRAIN_FLAGS, trainOptions } from './train-options.js';
