@@ -185,6 +185,32 @@ describe('writeCheckpoint and readCheckpoint', () => {
     60_000,
   );
 
+  it.skipIf(process.platform === 'win32')(
+    'removes temp files on demand without failing for one that is already gone',
+    async () => {
+      const at = folder('interrupted-gone');
+      await writeCheckpoint(at, two);
+      const fifo = join(dir, 'interrupted-gone.fifo');
+      execFileSync('mkfifo', [fifo]);
+      const temp = join(at, `model.json.tmp-${process.pid}`);
+      linkSync(fifo, temp);
+      const saving = writeCheckpoint(at, three).catch((error: Error) => error);
+      const deadline = Date.now() + 20_000;
+      while (!readdirSync(at).some((n) => /^weights-3-/.test(n)) && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50)); // the save is opening model.json
+      rmSync(temp); // its temp file is gone (removed, or not made yet)
+      expect(() => removeTempFilesSync()).not.toThrow();
+      const reader = openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK);
+      const error = await saving;
+      closeSync(reader);
+      expect(error).toBeInstanceOf(CheckpointWriteError);
+      expect((await readCheckpoint(at)).training?.step).toBe(2);
+    },
+    60_000,
+  );
+
   it('refuses a folder that is a file, saying a file is in the way', async () => {
     const file = join(dir, 'a-file');
     writeFileSync(file, 'x');
