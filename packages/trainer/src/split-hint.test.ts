@@ -43,6 +43,12 @@ describe('the too-short-text error', () => {
     );
   });
 
+  it('without validation, says what the text has, as textStreams does', () => {
+    expect(refusal(21, 4, 8, 0)).toContain(
+      'it has 20 characters to predict, and a batch of 4 streams x 8 characters needs 32.',
+    );
+  });
+
   it('suggests the largest batch size and sequence length that fit', () => {
     for (const [n, B, T, f] of [
       [101, 8, 16, 0.05],
@@ -51,6 +57,7 @@ describe('the too-short-text error', () => {
       [1001, 64, 20, 0.2],
       [101, 8, 40, 0.05], // a batch of 1 fits
       [11, 8, 4, 0.05], // windows of 1 fit
+      [21, 4, 8, 0.1], // windows of 4 fill the batch exactly
     ] as const) {
       const message = refusal(n, B, T, f);
       expect(message).toMatch(
