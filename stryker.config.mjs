@@ -1,8 +1,11 @@
 // Mutation testing, on demand: `pnpm test:mutation` (not in `pnpm test` or .ci/run). Scope: the
 // trainer's training loop, data, sampling and checkpoint code, and the CLI's option parsing
 // and checkpoint/model file writing. Globs use **/ so files moved into folders stay in scope.
-// The build runs in Stryker's sandbox after instrumentation, so the CLI processes the tests
-// spawn run the mutated code too (mutation/child-setup.ts passes them the active mutant).
+// The build runs in Stryker's sandbox after instrumentation, so the trainer's dist (which the
+// CLI's tests import, and the parallel trainer's worker threads load) holds the mutants too
+// (mutation/child-setup.ts passes the active mutant to workers and child processes).
+// Incremental: a rerun tests only mutants whose code or covering tests changed; delete
+// reports/mutation/stryker-incremental.json (or pass --force) for a run from scratch.
 const trainer = (name) => `packages/trainer/src/**/${name}.ts`;
 const cli = (name) => `apps/cli/src/**/${name}.ts`;
 
@@ -12,7 +15,7 @@ export default {
   testRunner: 'vitest',
   plugins: ['@stryker-mutator/vitest-runner'],
   // related: false, or vitest would run only tests that import a mutated file, and the CLI
-  // tests reach the CLI through a child process, not an import.
+  // tests reach the trainer through its built dist, not an import of its source.
   vitest: { configFile: 'mutation/vitest.config.ts', related: false },
   coverageAnalysis: 'perTest',
   // Error message wording is not behaviour; leaving it out keeps the run under an hour.
@@ -47,4 +50,6 @@ export default {
   htmlReporter: { fileName: 'reports/mutation/mutation.html' },
   jsonReporter: { fileName: 'reports/mutation/mutation.json' },
   tempDirName: '.stryker-tmp',
+  incremental: true,
+  incrementalFile: 'reports/mutation/stryker-incremental.json',
 };

@@ -1,7 +1,7 @@
-// Vitest setup for `pnpm test:mutation` only. The CLI tests run the built CLI as child
-// processes, which Stryker's runner cannot see: this passes the active mutant to them (the
-// instrumented code reads __STRYKER_ACTIVE_MUTANT__) and credits the mutants they reach to the
-// test that spawned them, so perTest coverage selects that test for those mutants.
+// Vitest setup for `pnpm test:mutation` only. Worker threads and child processes a test starts
+// run the built code outside Stryker's runner: this passes the active mutant to them (the
+// instrumented code reads __STRYKER_ACTIVE_MUTANT__) and credits the mutants child processes
+// reach to the test that spawned them, so perTest coverage selects that test for those mutants.
 import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

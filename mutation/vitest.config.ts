@@ -1,8 +1,11 @@
-// The smallest vitest projects that cover the mutation scope (stryker.config.mjs): the
-// trainer's tests without the seq2seq, interop, verify and lecture suites, and the CLI tests of
-// options, defaults, schedules, checkpoint files and bad input. The task demos are left out.
+// The vitest projects `pnpm test:mutation` runs against each mutant: the CLI's in-process tests
+// of its options and checkpoint files, then the trainer's tests without the seq2seq, interop,
+// verify and lecture suites. The CLI tests that spawn the built CLI are left out: a mutant of
+// options.ts or checkpoint-files.ts is killed in process in milliseconds, and the spawned ones
+// reach every mutant of the scope, so each survivor would rerun them all (a run of hours).
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+import { FastFirstSequencer } from './fast-first-sequencer.js';
 
 const setup = fileURLToPath(new URL('./child-setup.ts', import.meta.url));
 const root = (path: string) => fileURLToPath(new URL(`../${path}`, import.meta.url));
@@ -12,7 +15,21 @@ export default defineConfig({
     // This test reads the format's source for Node APIs, and instrumented source names
     // process.env (Stryker's mutant switch): it cannot pass on mutated code.
     testNamePattern: /^(?!.*keeps Node out of the format code)/,
+    sequence: { sequencer: FastFirstSequencer },
     projects: [
+      {
+        test: {
+          name: 'cli',
+          root: root('apps/cli'),
+          include: [
+            'src/options.test.ts',
+            'src/commands/train/train-options.test.ts',
+            'src/files/checkpoint-files.test.ts',
+          ],
+          sequence: { groupOrder: 0 },
+          testTimeout: 60_000,
+        },
+      },
       {
         test: {
           name: 'trainer',
@@ -26,25 +43,9 @@ export default defineConfig({
             'src/**/verify/**',
             'src/**/lecture*.test.ts',
           ],
+          // Passes the active mutant to the worker threads the parallel trainer starts.
           setupFiles: [setup],
-        },
-      },
-      {
-        test: {
-          name: 'cli',
-          root: root('apps/cli'),
-          // The CLI tests aimed at options, defaults, schedules and checkpoint files; each
-          // spawns the CLI, so these few are what a mutant of the CLI's scope is run against.
-          include: [
-            'src/**/train-defaults.test.ts',
-            'src/**/train-schedules.test.ts',
-            'src/**/checkpoint-atomic.test.ts',
-            'src/**/checkpoint-paths.test.ts',
-            'src/**/bad-input.test.ts',
-            'src/**/cli.test.ts',
-          ],
-          setupFiles: [setup],
-          testTimeout: 120_000,
+          sequence: { groupOrder: 1 },
         },
       },
     ],

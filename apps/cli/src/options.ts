@@ -175,7 +175,10 @@ export function numberOption(
     (min === undefined || (minOpen ? n > min : n >= min)) &&
     (max === undefined || (maxOpen ? n < max : n <= max));
   if (!ok) {
-    throw new UsageError(`--${name} must be a number ${describe(range)}, got ${String(value)}.`);
+    const bounds = describe(range);
+    throw new UsageError(
+      `--${name} must be a number${bounds ? ` ${bounds}` : ''}, got ${String(value)}.`,
+    );
   }
   return n;
 }
