@@ -41,25 +41,29 @@ export function findOpenblasDir(
   return lib ? dirname(lib.trim()) : undefined;
 }
 
+/** Why PyTorch cannot run here (no Python, no torch), or undefined when it can. */
+export function torchMissing(): string | undefined {
+  const python = pythonPath();
+  if (!existsSync(python)) return `${python} not found (set RNNKIT_PYTHON to a Python with torch)`;
+  try {
+    execFileSync(python, ['-c', 'import torch'], { stdio: 'ignore', timeout: 60_000 });
+    return undefined;
+  } catch {
+    return (
+      `${python} cannot import torch ` +
+      '(apt-get install -y python3-torch libopenblas0-openmp, or set RNNKIT_PYTHON)'
+    );
+  }
+}
+
 /**
  * Starts the torch runner with OpenBLAS selected for it, and asks it what it loaded. Resolves
  * to the reason instead when PyTorch cannot run here (no Python, no torch, a crash at start).
  */
 export async function startTorch(): Promise<TorchStart> {
   const python = pythonPath();
-  if (!existsSync(python)) {
-    return { ok: false, reason: `${python} not found (set RNNKIT_PYTHON to a Python with torch)` };
-  }
-  try {
-    execFileSync(python, ['-c', 'import torch'], { stdio: 'ignore', timeout: 60_000 });
-  } catch {
-    return {
-      ok: false,
-      reason:
-        `${python} cannot import torch ` +
-        '(apt-get install -y python3-torch libopenblas0-openmp, or set RNNKIT_PYTHON)',
-    };
-  }
+  const missing = torchMissing();
+  if (missing !== undefined) return { ok: false, reason: missing };
   const blasDir = findOpenblasDir();
   const env = { ...process.env };
   if (blasDir) {

@@ -8,16 +8,8 @@ import { join } from 'node:path';
 import { CharTokenizer } from '@rnnkit/tokenizer';
 import { splitText } from '@rnnkit/trainer';
 import { describe, expect, it } from 'vitest';
-import { pythonPath, TORCH_QUALITY } from './start-torch.js';
+import { pythonPath, TORCH_QUALITY, torchMissing } from './start-torch.js';
 
-function torchMissing(): string | undefined {
-  try {
-    execFileSync(pythonPath(), ['-c', 'import torch'], { stdio: 'ignore', timeout: 60_000 });
-    return undefined;
-  } catch {
-    return `${pythonPath()} cannot import torch (apt-get install -y python3-torch)`;
-  }
-}
 const missing = torchMissing();
 
 describe.skipIf(missing)(`quality.py${missing ? ` (skipped: ${missing})` : ''}`, () => {

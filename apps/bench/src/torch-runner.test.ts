@@ -1,7 +1,6 @@
 // The PyTorch runner computes the same training step as rnnkit: from rnnkit's initial weights
 // and the same ids, its losses over a few Adam steps match rnnkit's. Needs /usr/bin/python3
 // with torch (Debian's python3-torch); skipped, with the reason in the title, without it.
-import { execFileSync } from 'node:child_process';
 import { initBackend } from '@rnnkit/backend';
 import { type CellType, paramsStateDict } from '@rnnkit/cells';
 import { adam } from '@rnnkit/optim';
@@ -9,19 +8,10 @@ import { charLMParams, createCharLM, disposeCharLM, trainStep } from '@rnnkit/tr
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomIds } from './random-ids.js';
-import { pythonPath, startTorch } from './start-torch.js';
+import { startTorch, torchMissing } from './start-torch.js';
 import type { TorchClient } from './torch-client.js';
 import type { WeightsJson } from './torch-protocol.js';
 import { rows } from './torch-runner.js';
-
-function torchMissing(): string | undefined {
-  try {
-    execFileSync(pythonPath(), ['-c', 'import torch'], { stdio: 'ignore', timeout: 60_000 });
-    return undefined;
-  } catch {
-    return `${pythonPath()} cannot import torch (apt-get install -y python3-torch)`;
-  }
-}
 
 const missing = torchMissing();
 const VOCAB = 11;
