@@ -223,7 +223,10 @@ async function runTraining(trainer: Trainer, ctx: RunContext): Promise<number> {
   const saved = (path: string) => {
     if (!run.paths.includes(path)) run.paths.push(path);
   };
-  const backend = `${info.name}${info.name === 'wasm' ? ` (SIMD ${info.simd ? 'on' : 'off'}, ${info.threads} thread${info.threads === 1 ? '' : 's'})` : ''}`;
+  // tfjs's own wasm thread pool (the browser's; one thread in Node) is named only when it has
+  // more than one thread, so it does not read as the training threads (--workers) noted below.
+  const pool = info.threads > 1 ? `, ${info.threads} tfjs threads` : '';
+  const backend = `${info.name}${info.name === 'wasm' ? ` (SIMD ${info.simd ? 'on' : 'off'}${pool})` : ''}`;
   progress.record('start', {
     version: VERSION,
     command: 'train',
