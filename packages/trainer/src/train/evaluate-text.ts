@@ -1,10 +1,10 @@
 import type { RecurrentState } from '@rnnkit/cells';
-import { bitsPerChar, perplexity, sequenceLoss } from '@rnnkit/optim';
+import { bitsPerChar, perplexity } from '@rnnkit/optim';
 import type { TokenIds } from '@rnnkit/tokenizer';
 import * as tf from '@tensorflow/tfjs-core';
 import { type TextStreams, textStreams, windowAt } from '../data/text-streams.js';
 import { TrainingDataError } from '../errors.js';
-import { type CharLM, charLMLogits } from '../models/char-lm.js';
+import { type CharLM, charLMLoss } from '../models/char-lm.js';
 import { yieldToEventLoop } from './yield-to-event-loop.js';
 
 /** How well a model predicts a text. */
@@ -41,8 +41,10 @@ export async function evaluateStreams(
     for (let k = 0; k < windows; k++) {
       const { x, y } = windowAt(streams, k);
       const out = tf.tidy(() => {
-        const { logits, state: next } = charLMLogits(model, tf.tensor2d(x, [B, T], 'int32'), state);
-        const loss = sequenceLoss(logits, tf.tensor2d(y, [B, T], 'int32'));
+        // The fused head + loss of training (no logits tensor on cpu and wasm).
+        const ids = tf.tensor2d(x, [B, T], 'int32');
+        const targets = tf.tensor2d(y, [B, T], 'int32');
+        const { loss, state: next } = charLMLoss(model, ids, targets, state);
         return next.c ? [loss, next.h, next.c] : [loss, next.h];
       });
       if (state) tf.dispose([state.h, state.c as tf.Tensor]);
