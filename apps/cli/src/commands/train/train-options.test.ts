@@ -22,7 +22,7 @@ describe('trainOptions', () => {
       valFraction: 0.05,
       seed: 0,
       sampleLength: 200,
-      workers: undefined,
+      workers: 'auto',
       init: 'pytorch',
     });
   });
@@ -205,7 +205,7 @@ describe('resumeOverrides', () => {
     expect(resumeOverrides({})).toEqual({
       evalEvery: undefined,
       sampleLength: undefined,
-      workers: undefined,
+      workers: 'auto',
     });
     expect(
       resumeOverrides({ steps: '10', 'eval-every': '5', 'sample-length': '0', workers: 'auto' }),
