@@ -72,6 +72,30 @@ describe.each(['cpu', 'wasm'] as const)('sampling on %s', (backend) => {
     expect(() => createSampler(model, { topP: 1.5 })).toThrow(/topP must be in \(0, 1\]/);
     disposeCharLM(model);
   });
+
+  it('refuses topK and topP outside their ranges, naming the option, and takes their ends', () => {
+    const model = createCharLM({ vocabSize: 4, hiddenSize: 4 });
+    for (const topK of [0, -1, 1.5, Number.NaN]) {
+      expect(() => createSampler(model, { topK }), `topK ${topK}`).toThrow(ConfigError);
+      expect(() => createSampler(model, { topK }), `topK ${topK}`).toThrow(
+        `topK must be an integer >= 1, got ${topK}.`,
+      );
+    }
+    for (const topP of [0, -0.5, 1.01, Number.NaN]) {
+      expect(() => createSampler(model, { topP }), `topP ${topP}`).toThrow(ConfigError);
+      expect(() => createSampler(model, { topP }), `topP ${topP}`).toThrow(
+        `topP must be in (0, 1], got ${topP}.`,
+      );
+    }
+    // topK 1 is greedy and topP 1 keeps everything: both are valid.
+    for (const options of [{ topK: 1 }, { topK: 4 }, { topP: 1 }, { topP: 0.01 }, { topP: 0.5 }]) {
+      const sampler = createSampler(model, options);
+      sampler.prime([0, 1]);
+      expect(sampler.next()).toBeLessThan(4);
+      sampler.dispose();
+    }
+    disposeCharLM(model);
+  });
 });
 
 describe('drawFromLogits', () => {
