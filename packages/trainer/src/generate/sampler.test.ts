@@ -44,6 +44,37 @@ describe.each(['cpu', 'wasm'] as const)('sampling on %s', (backend) => {
     disposeCharLM(model);
   });
 
+  it('greedy sampling of a model with an embedding follows its prediction, also after new weights', () => {
+    const model = createCharLM(
+      { vocabSize: 7, cell: 'gru', hiddenSize: 8, input: 'embedding', embeddingDim: 5 },
+      { seed: 4 },
+    );
+    const prime = [2, 6, 0];
+    const follows = (ids: number[]) => {
+      const all = [...prime, ...ids];
+      const x = tf.tensor2d(all.slice(0, -1), [1, all.length - 1], 'int32');
+      const p = predict(model, x);
+      expect(Array.from(p.dataSync().slice(prime.length - 1))).toEqual(ids);
+      tf.dispose([x, p]);
+    };
+    const sampler = createSampler(model, { greedy: true });
+    const draw = () => {
+      sampler.reset();
+      sampler.prime(prime);
+      return Array.from({ length: 6 }, () => sampler.next());
+    };
+    const before = draw();
+    follows(before);
+    // New embedding values (as training assigns them) are read before the next draw.
+    const table = model.embedding?.weight as tf.Variable;
+    table.assign(tf.tidy(() => tf.randomNormal(table.shape, 0, 3, 'float32', 9)));
+    const after = draw();
+    follows(after);
+    expect(after).not.toEqual(before);
+    sampler.dispose();
+    disposeCharLM(model);
+  });
+
   it('keeps tf.memory().numTensors flat over 100 sampled characters', () => {
     const model = createCharLM(
       { vocabSize: 10, cell: 'lstm', hiddenSize: 16, numLayers: 2 },
