@@ -132,6 +132,20 @@ describe.each(['cpu', 'wasm'] as const)('sampling on %s', (backend) => {
 describe('drawFromLogits', () => {
   const logits = [2, 1, 0.5, -1];
 
+  it('ranks the other characters as usual when one logit masks a character out (-1.5e9)', () => {
+    // softmax([0, -1]) = [0.731, 0.269]; u = r walks down the ranking.
+    for (const masked of [
+      [0, -1, -1.5e9],
+      [-1.5e9, 0, -1],
+    ]) {
+      const first = masked.indexOf(0);
+      const second = masked.indexOf(-1);
+      expect(drawFromLogits(masked, {}, () => 0.5)).toBe(first);
+      expect(drawFromLogits(masked, {}, () => 0.9)).toBe(second);
+      expect(drawFromLogits(masked, { topK: 2 }, () => 0.9)).toBe(second);
+    }
+  });
+
   it('draws in proportion to the softmax', () => {
     let seed = 1;
     const random = () => {
