@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   ConfigError,
+  charLMParams,
   createCharLM,
   createSampler,
   disposeCharLM,
@@ -75,6 +76,28 @@ describe.each(['cpu', 'wasm'] as const)('sampling on %s', (backend) => {
     disposeCharLM(model);
   });
 
+  it('keeps its place in the text when training assigns new weights, and frees them all', () => {
+    const model = createCharLM({ vocabSize: 6, cell: 'lstm', hiddenSize: 8 }, { seed: 5 });
+    const before = tf.memory().numTensors;
+    const prime = [4, 1, 2];
+    const sampler = createSampler(model, { greedy: true });
+    sampler.prime(prime);
+    // A training step that leaves the head's values as they were: the sampler reads the new
+    // weights and carries its recurrent state over, so the draws still follow the model's
+    // prediction of the whole text.
+    const bias = charLMParams(model)['fc.bias'] as tf.Variable;
+    tf.tidy(() => bias.assign(tf.add(bias, 0)));
+    const ids = Array.from({ length: 6 }, () => sampler.next());
+    const all = [...prime, ...ids];
+    const x = tf.tensor2d(all.slice(0, -1), [1, all.length - 1], 'int32');
+    const p = predict(model, x);
+    expect(Array.from(p.dataSync().slice(prime.length - 1))).toEqual(ids);
+    tf.dispose([x, p]);
+    sampler.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    disposeCharLM(model);
+  });
+
   it('keeps tf.memory().numTensors flat over 100 sampled characters', () => {
     const model = createCharLM(
       { vocabSize: 10, cell: 'lstm', hiddenSize: 16, numLayers: 2 },
@@ -97,6 +120,20 @@ describe.each(['cpu', 'wasm'] as const)('sampling on %s', (backend) => {
     expect(() => sample(model, [9], 3)).toThrow(
       /id 9 at position 0 is outside the vocabulary \[0, 4\)/,
     );
+    for (const id of [-1, 1.5, 4]) {
+      expect(() => sample(model, [0, id], 3), `id ${id}`).toThrow(
+        `id ${id} at position 1 is outside the vocabulary [0, 4).`,
+      );
+    }
+    expect(sample(model, [3, 0], 2)).toHaveLength(2);
+    const sampler = createSampler(model);
+    sampler.prime([]);
+    expect(() => sampler.next()).toThrow(/call prime\(\)/);
+    sampler.prime([1]);
+    sampler.next();
+    sampler.reset();
+    expect(() => sampler.next()).toThrow(/call prime\(\)/);
+    sampler.dispose();
     expect(() => createSampler(model, { temperature: 0 })).toThrow(
       /temperature must be a positive/,
     );
