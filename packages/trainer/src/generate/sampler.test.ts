@@ -126,6 +126,8 @@ describe.each(['cpu', 'wasm'] as const)('sampling on %s', (backend) => {
       );
     }
     expect(sample(model, [3, 0], 2)).toHaveLength(2);
+    expect(sample(model, [3], 0)).toHaveLength(0);
+    expect(() => sample(model, [3], -1)).toThrow('length must be a non-negative integer, got -1.');
     const sampler = createSampler(model);
     sampler.prime([]);
     expect(() => sampler.next()).toThrow(/call prime\(\)/);
