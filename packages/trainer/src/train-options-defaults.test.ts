@@ -100,6 +100,24 @@ describe('training options', { timeout: 60_000 }, () => {
     );
   });
 
+  it('refuses a negative dropout and a learning rate or clip norm of 0 or less, naming the range', () => {
+    for (const [name, value, range] of [
+      ['dropout', -0.1, 'in [0, 1)'],
+      ['learningRate', 0, '> 0'],
+      ['learningRate', -1e-3, '> 0'],
+      ['clipNorm', 0, '> 0'],
+      ['clipNorm', -1, '> 0'],
+    ] as const) {
+      const make = () => createTrainer(SMALL, { ...SMALL_OPTIONS, [name]: value });
+      expect(make, `${name} ${value}`).toThrow(ConfigError);
+      expect(make, `${name} ${value}`).toThrow(name);
+      expect(make, `${name} ${value}`).toThrow(range);
+    }
+    const trainer = createTrainer(SMALL, { ...SMALL_OPTIONS, learningRate: 1e-9, clipNorm: 1e-9 });
+    expect([trainer.config.learningRate, trainer.config.clipNorm]).toEqual([1e-9, 1e-9]);
+    trainer.dispose();
+  });
+
   it('keeps clipping off with clipNorm null', () => {
     const trainer = createTrainer(SMALL, { ...SMALL_OPTIONS, clipNorm: null });
     expect(trainer.config.clipNorm).toBeNull();
