@@ -100,13 +100,15 @@ describe('training options', { timeout: 60_000 }, () => {
     );
   });
 
-  it('refuses a negative dropout and a learning rate or clip norm of 0 or less, naming the range', () => {
+  it('refuses a negative dropout or valFraction, a learning rate or clip norm of 0 or less, an explodeFactor of 1, naming the range', () => {
     for (const [name, value, range] of [
       ['dropout', -0.1, 'in [0, 1)'],
       ['learningRate', 0, '> 0'],
       ['learningRate', -1e-3, '> 0'],
       ['clipNorm', 0, '> 0'],
       ['clipNorm', -1, '> 0'],
+      ['valFraction', -0.05, 'in [0, 1)'],
+      ['explodeFactor', 1, '> 1'],
     ] as const) {
       const make = () => createTrainer(SMALL, { ...SMALL_OPTIONS, [name]: value });
       expect(make, `${name} ${value}`).toThrow(ConfigError);
