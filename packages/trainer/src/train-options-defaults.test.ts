@@ -136,6 +136,18 @@ describe('training options', { timeout: 60_000 }, () => {
       decayAfter: 10 * windows,
     });
     step.dispose();
+    // A field left undefined (as an options object built from flags has) takes the default.
+    const unset = createTrainer(SMALL, {
+      ...SMALL_OPTIONS,
+      schedule: { type: 'step', decayRate: 0.5, decayEvery: undefined, decayAfter: undefined },
+    });
+    expect(unset.config.schedule).toEqual({
+      type: 'step',
+      decayRate: 0.5,
+      decayEvery: windows,
+      decayAfter: 10 * windows,
+    });
+    unset.dispose();
     for (const [steps, warmup] of [
       [40, 2],
       [3000, 100],
