@@ -117,6 +117,8 @@ describe('training options', { timeout: 60_000 }, () => {
     }
     const trainer = createTrainer(SMALL, { ...SMALL_OPTIONS, learningRate: 1e-9, clipNorm: 1e-9 });
     expect([trainer.config.learningRate, trainer.config.clipNorm]).toEqual([1e-9, 1e-9]);
+    // No workers option: one thread.
+    expect(trainer.workers).toBe(1);
     trainer.dispose();
   });
 
