@@ -164,5 +164,7 @@ describe('greedy', { timeout: 60_000 }, () => {
       expect(drawFromLogits(logits, { greedy: true, temperature: 50, topK: 5 }, random)).toBe(2);
     }
     expect(drawFromLogits([-3, -2, -1], { greedy: true }, FIRST)).toBe(2);
+    // Ties go to the lowest id, as tf.argMax and the sampler's ranking break them.
+    expect(drawFromLogits([1, 3, 3, 0, 3], { greedy: true }, LAST)).toBe(1);
   });
 });

@@ -100,6 +100,28 @@ describe('training options', { timeout: 60_000 }, () => {
     );
   });
 
+  it('refuses a negative dropout or valFraction, a learning rate or clip norm of 0 or less, an explodeFactor of 1, naming the range', () => {
+    for (const [name, value, range] of [
+      ['dropout', -0.1, 'in [0, 1)'],
+      ['learningRate', 0, '> 0'],
+      ['learningRate', -1e-3, '> 0'],
+      ['clipNorm', 0, '> 0'],
+      ['clipNorm', -1, '> 0'],
+      ['valFraction', -0.05, 'in [0, 1)'],
+      ['explodeFactor', 1, '> 1'],
+    ] as const) {
+      const make = () => createTrainer(SMALL, { ...SMALL_OPTIONS, [name]: value });
+      expect(make, `${name} ${value}`).toThrow(ConfigError);
+      expect(make, `${name} ${value}`).toThrow(name);
+      expect(make, `${name} ${value}`).toThrow(range);
+    }
+    const trainer = createTrainer(SMALL, { ...SMALL_OPTIONS, learningRate: 1e-9, clipNorm: 1e-9 });
+    expect([trainer.config.learningRate, trainer.config.clipNorm]).toEqual([1e-9, 1e-9]);
+    // No workers option: one thread.
+    expect(trainer.workers).toBe(1);
+    trainer.dispose();
+  });
+
   it('keeps clipping off with clipNorm null', () => {
     const trainer = createTrainer(SMALL, { ...SMALL_OPTIONS, clipNorm: null });
     expect(trainer.config.clipNorm).toBeNull();
@@ -116,6 +138,18 @@ describe('training options', { timeout: 60_000 }, () => {
       decayAfter: 10 * windows,
     });
     step.dispose();
+    // A field left undefined (as an options object built from flags has) takes the default.
+    const unset = createTrainer(SMALL, {
+      ...SMALL_OPTIONS,
+      schedule: { type: 'step', decayRate: 0.5, decayEvery: undefined, decayAfter: undefined },
+    });
+    expect(unset.config.schedule).toEqual({
+      type: 'step',
+      decayRate: 0.5,
+      decayEvery: windows,
+      decayAfter: 10 * windows,
+    });
+    unset.dispose();
     for (const [steps, warmup] of [
       [40, 2],
       [3000, 100],

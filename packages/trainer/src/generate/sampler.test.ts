@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   ConfigError,
+  charLMParams,
   createCharLM,
   createSampler,
   disposeCharLM,
@@ -44,6 +45,59 @@ describe.each(['cpu', 'wasm'] as const)('sampling on %s', (backend) => {
     disposeCharLM(model);
   });
 
+  it('greedy sampling of a model with an embedding follows its prediction, also after new weights', () => {
+    const model = createCharLM(
+      { vocabSize: 7, cell: 'gru', hiddenSize: 8, input: 'embedding', embeddingDim: 5 },
+      { seed: 4 },
+    );
+    const prime = [2, 6, 0];
+    const follows = (ids: number[]) => {
+      const all = [...prime, ...ids];
+      const x = tf.tensor2d(all.slice(0, -1), [1, all.length - 1], 'int32');
+      const p = predict(model, x);
+      expect(Array.from(p.dataSync().slice(prime.length - 1))).toEqual(ids);
+      tf.dispose([x, p]);
+    };
+    const sampler = createSampler(model, { greedy: true });
+    const draw = () => {
+      sampler.reset();
+      sampler.prime(prime);
+      return Array.from({ length: 6 }, () => sampler.next());
+    };
+    const before = draw();
+    follows(before);
+    // New embedding values (as training assigns them) are read before the next draw.
+    const table = model.embedding?.weight as tf.Variable;
+    table.assign(tf.tidy(() => tf.randomNormal(table.shape, 0, 3, 'float32', 9)));
+    const after = draw();
+    follows(after);
+    expect(after).not.toEqual(before);
+    sampler.dispose();
+    disposeCharLM(model);
+  });
+
+  it('keeps its place in the text when training assigns new weights, and frees them all', () => {
+    const model = createCharLM({ vocabSize: 6, cell: 'lstm', hiddenSize: 8 }, { seed: 5 });
+    const before = tf.memory().numTensors;
+    const prime = [4, 1, 2];
+    const sampler = createSampler(model, { greedy: true });
+    sampler.prime(prime);
+    // A training step that leaves the head's values as they were: the sampler reads the new
+    // weights and carries its recurrent state over, so the draws still follow the model's
+    // prediction of the whole text.
+    const bias = charLMParams(model)['fc.bias'] as tf.Variable;
+    tf.tidy(() => bias.assign(tf.add(bias, 0)));
+    const ids = Array.from({ length: 6 }, () => sampler.next());
+    const all = [...prime, ...ids];
+    const x = tf.tensor2d(all.slice(0, -1), [1, all.length - 1], 'int32');
+    const p = predict(model, x);
+    expect(Array.from(p.dataSync().slice(prime.length - 1))).toEqual(ids);
+    tf.dispose([x, p]);
+    sampler.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    disposeCharLM(model);
+  });
+
   it('keeps tf.memory().numTensors flat over 100 sampled characters', () => {
     const model = createCharLM(
       { vocabSize: 10, cell: 'lstm', hiddenSize: 16, numLayers: 2 },
@@ -66,16 +120,70 @@ describe.each(['cpu', 'wasm'] as const)('sampling on %s', (backend) => {
     expect(() => sample(model, [9], 3)).toThrow(
       /id 9 at position 0 is outside the vocabulary \[0, 4\)/,
     );
+    for (const id of [-1, 1.5, 4]) {
+      expect(() => sample(model, [0, id], 3), `id ${id}`).toThrow(
+        `id ${id} at position 1 is outside the vocabulary [0, 4).`,
+      );
+    }
+    expect(sample(model, [3, 0], 2)).toHaveLength(2);
+    expect(sample(model, [3], 0)).toHaveLength(0);
+    expect(() => sample(model, [3], -1)).toThrow('length must be a non-negative integer, got -1.');
+    const sampler = createSampler(model);
+    sampler.prime([]);
+    expect(() => sampler.next()).toThrow(/call prime\(\)/);
+    sampler.prime([1]);
+    sampler.next();
+    sampler.reset();
+    expect(() => sampler.next()).toThrow(/call prime\(\)/);
+    sampler.dispose();
     expect(() => createSampler(model, { temperature: 0 })).toThrow(
       /temperature must be a positive/,
     );
     expect(() => createSampler(model, { topP: 1.5 })).toThrow(/topP must be in \(0, 1\]/);
     disposeCharLM(model);
   });
+
+  it('refuses topK and topP outside their ranges, naming the option, and takes their ends', () => {
+    const model = createCharLM({ vocabSize: 4, hiddenSize: 4 });
+    for (const topK of [0, -1, 1.5, Number.NaN]) {
+      expect(() => createSampler(model, { topK }), `topK ${topK}`).toThrow(ConfigError);
+      expect(() => createSampler(model, { topK }), `topK ${topK}`).toThrow(
+        `topK must be an integer >= 1, got ${topK}.`,
+      );
+    }
+    for (const topP of [0, -0.5, 1.01, Number.NaN]) {
+      expect(() => createSampler(model, { topP }), `topP ${topP}`).toThrow(ConfigError);
+      expect(() => createSampler(model, { topP }), `topP ${topP}`).toThrow(
+        `topP must be in (0, 1], got ${topP}.`,
+      );
+    }
+    // topK 1 is greedy and topP 1 keeps everything: both are valid.
+    for (const options of [{ topK: 1 }, { topK: 4 }, { topP: 1 }, { topP: 0.01 }, { topP: 0.5 }]) {
+      const sampler = createSampler(model, options);
+      sampler.prime([0, 1]);
+      expect(sampler.next()).toBeLessThan(4);
+      sampler.dispose();
+    }
+    disposeCharLM(model);
+  });
 });
 
 describe('drawFromLogits', () => {
   const logits = [2, 1, 0.5, -1];
+
+  it('ranks the other characters as usual when one logit masks a character out (-1.5e9)', () => {
+    // softmax([0, -1]) = [0.731, 0.269]; u = r walks down the ranking.
+    for (const masked of [
+      [0, -1, -1.5e9],
+      [-1.5e9, 0, -1],
+    ]) {
+      const first = masked.indexOf(0);
+      const second = masked.indexOf(-1);
+      expect(drawFromLogits(masked, {}, () => 0.5)).toBe(first);
+      expect(drawFromLogits(masked, {}, () => 0.9)).toBe(second);
+      expect(drawFromLogits(masked, { topK: 2 }, () => 0.9)).toBe(second);
+    }
+  });
 
   it('draws in proportion to the softmax', () => {
     let seed = 1;

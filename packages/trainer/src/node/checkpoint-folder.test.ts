@@ -58,6 +58,38 @@ describe('checkpoint folders from Node (@rnnkit/trainer/node)', () => {
     await expect(loadCheckpoint(join(dir, 'nothing'))).rejects.toThrow(CheckpointError);
   });
 
+  it('falls back to the other of best/ and latest/, and loads the one preferred', async () => {
+    const onlyBest = join(dir, 'only-best');
+    await saveCheckpoint(join(onlyBest, 'best'), data);
+    expect(await findCheckpoint(onlyBest, 'latest')).toBe(join(onlyBest, 'best'));
+    const both = join(dir, 'both');
+    await saveCheckpoint(join(both, 'best'), data);
+    await saveCheckpoint(join(both, 'latest'), { ...data, training: undefined });
+    expect((await loadCheckpoint(both)).training?.step).toBe(2);
+    expect((await loadCheckpoint(both, { prefer: 'latest' })).training).toBeUndefined();
+  });
+
+  it('names the weights file by step, saves a model without training state, and removes only its own old weights files', async () => {
+    const folder = join(dir, 'names');
+    await saveCheckpoint(folder, data);
+    expect(readdirSync(folder).filter((f) => f.endsWith('.bin'))[0]).toMatch(
+      /^weights-2-[0-9a-f]{8}\.bin$/,
+    );
+    // Files of the user's that only look like weights files stay.
+    const theirs = ['my-weights-1.bin', 'weights-1.bin.orig'];
+    for (const name of theirs) writeFileSync(join(folder, name), 'x');
+    const { training: _, ...modelOnly } = data;
+    await saveCheckpoint(folder, modelOnly);
+    const files = readdirSync(folder).sort();
+    const ours = files.filter((f) => !theirs.includes(f) && f !== 'model.json');
+    expect(ours).toHaveLength(1);
+    expect(ours[0]).toMatch(/^weights-0-[0-9a-f]{8}\.bin$/);
+    expect(files).toEqual(expect.arrayContaining(theirs));
+    const back = await loadCheckpoint(folder);
+    expect(back.training).toBeUndefined();
+    expect(back.params).toEqual(data.params);
+  });
+
   it('reads the weights from a Buffer, a Uint8Array view or an ArrayBuffer alike', async () => {
     await saveCheckpoint(join(dir, 'bytes'), data);
     const modelJson = parseModelJson(readFileSync(join(dir, 'bytes', 'model.json'), 'utf8'));
