@@ -230,7 +230,11 @@ describe('drawFromLogits', () => {
         .sort((a, b) => (p[b] as number) - (p[a] as number) || a - b);
       for (const u of [0, 0.1, 0.37, 0.5, 0.81, 0.999]) {
         let left = u * ranking.reduce((a, i) => a + (p[i] as number), 0);
-        const want = ranking.find((i) => (left -= p[i] as number) < 0) ?? ranking.at(-1);
+        const want =
+          ranking.find((i) => {
+            left -= p[i] as number;
+            return left < 0;
+          }) ?? ranking.at(-1);
         expect(
           drawFromLogits(row, {}, () => u),
           `n=${n} spread=${spread} u=${u}`,
