@@ -26,6 +26,8 @@ const MODULES = [
       'transpose_f32',
       'softmax_xent_grad',
       'swap_lead_f32',
+      'gemm_pack_b',
+      'gemm_packed',
     ],
   },
   { name: 'rnnkit-stepper', embedded: stepperWasmBytes, exports: ['stepper_step'] },
