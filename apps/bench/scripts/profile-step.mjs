@@ -81,7 +81,7 @@ for (let i = 0; i < profile.samples.length; i++) {
   const id = profile.samples[i];
   selfUs.set(id, (selfUs.get(id) ?? 0) + (dt[i + 1] ?? 0));
 }
-// rnnkit's SIMD module has 13 functions; tfjs's hundreds (names are stripped from both).
+// rnnkit's SIMD module has 17 functions; tfjs's hundreds (names are stripped from both).
 const maxIndex = new Map();
 for (const n of profile.nodes) {
   const m = /^wasm-function\[(\d+)\]/.exec(n.callFrame.functionName);
@@ -94,7 +94,7 @@ const category = (n) => {
   if (url.startsWith('wasm://') || f.startsWith('wasm-function') || f.startsWith('$')) {
     // rnnkit's module exports its kernels by name; tfjs's is stripped (XNNPACK matMul and
     // the other tfjs kernels).
-    if ((maxIndex.get(url) ?? 0) < 16) return 'wasm: rnnkit SIMD kernels (cells, Adam)';
+    if ((maxIndex.get(url) ?? 0) < 64) return 'wasm: rnnkit SIMD kernels (cells, gemm, Adam)';
     return 'wasm: tfjs (XNNPACK matMul, other kernels)';
   }
   if (/fused-(lstm|gru|rnn|cell)\.js|cell\/(lstm|gru|rnn|activations)\.js/.test(url))

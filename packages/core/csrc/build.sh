@@ -1,6 +1,6 @@
 #!/bin/sh
-# Builds src/simd/rnnkit-simd.wasm (cell-kernels.c, adam.c, head-kernels.c, gemm.c: the cell,
-# Adam, head and gemm kernels) and
+# Builds src/simd/rnnkit-simd.wasm (cell-kernels.c, adam.c, head-kernels.c, gemm.c, sequence.c:
+# the cell, Adam, head and gemm kernels and whole-sequence recurrent loops) and
 # src/simd/rnnkit-stepper.wasm (stepper.c: batch-1 inference), each with its base64 twin
 # *-wasm.ts, from the C sources here, with Debian's clang 14 and lld (apt-get install clang-14
 # lld-14; wabt for the check). The artifacts are committed: CI without clang uses them, and
@@ -47,5 +47,5 @@ TS
   echo "built $out/$name.wasm ($(wc -c <"$out/$name.wasm") bytes)"
 }
 build rnnkit-simd RNNKIT_SIMD_WASM "$here/cell-kernels.c" "$here/adam.c" "$here/head-kernels.c" \
-  "$here/gemm.c"
+  "$here/gemm.c" "$here/sequence.c"
 build rnnkit-stepper RNNKIT_STEPPER_WASM "$here/stepper.c"

@@ -4,8 +4,10 @@ import {
   tensorMemory,
   type WasmBackendData,
 } from '@rnnkit/core/kernels';
+import { gemmPackedSize } from '@rnnkit/core/simd';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { cpuGemm } from './gemm.js';
+import { simdFor } from './simd.js';
 
 export type { Buf } from '@rnnkit/core/kernels';
 
@@ -22,7 +24,10 @@ export interface FixedMatMul {
  */
 export interface KernelMemory extends TensorMemory {
   matMulBy(b: TensorInfo, m: number, k: number, n: number): FixedMatMul;
-  /** `out [m, n] = a [m, k] · b [k, n]` with the backend's fastest dense matMul. */
+  /**
+   * `out [m, n] = a [m, k] · b [k, n]` with the backend's fastest dense matMul (on wasm
+   * rnnkit's SIMD gemm, else XNNPACK's).
+   */
   matMul(a: TensorInfo, b: TensorInfo, out: TensorInfo): void;
 }
 
@@ -96,7 +101,28 @@ function wasmMemory(backend: WasmBackendData): KernelMemory {
     matMul(a, b, out) {
       const [m, k] = a.shape as [number, number];
       const n = b.shape[1] as number;
-      run(id(a), shapeBytes([1, m, k]), 3, id(b), shapeBytes([1, k, n]), 3, false, false, id(out));
+      // With SIMD, rnnkit's gemm on a packed copy of b: the same bits as XNNPACK's, and a
+      // quarter to a third faster on the step's shapes even with the packing (bench-gemm.mjs).
+      const simd = m * k * n > 0 ? simdFor('wasm', backend) : undefined;
+      if (simd) {
+        const packed = backend.makeOutput([gemmPackedSize(k, n)], 'float32');
+        const at = (t: TensorInfo) => backend.dataIdMap.get(t.dataId).memoryOffset >>> 2;
+        simd.gemmPackB(k, n, at(b), at(packed));
+        simd.gemmPacked(m, k, n, at(a), at(packed), at(out), 0);
+        backend.disposeData(packed.dataId);
+      } else {
+        run(
+          id(a),
+          shapeBytes([1, m, k]),
+          3,
+          id(b),
+          shapeBytes([1, k, n]),
+          3,
+          false,
+          false,
+          id(out),
+        );
+      }
       mem.sync();
     },
   };

@@ -1,3 +1,4 @@
+import { gemmPackedSize, SEQUENCE_CELL } from '@rnnkit/core/simd';
 import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { resetBeforeBackward } from './gru-reset-before.js';
 import { type Buf, copy, kernelMemory } from './memory.js';
@@ -6,7 +7,8 @@ import { simdFor } from './simd.js';
 
 /**
  * Backprop through time of one layer in one kernel: per step (last to first) one fused pass
- * of the cell's elementwise backward and one plain matMul `dh_prev += dG_h W_hh`. What does
+ * of the cell's elementwise backward and one plain matMul `dh_prev += dG_h W_hh` (on wasm
+ * with SIMD the whole loop is one call of the SIMD module, as in recurrent-forward.ts). What does
  * not depend on the next step (weight and input gradients) stays with the caller, as one
  * matMul over all steps each.
  *
@@ -36,6 +38,58 @@ export function recurrentBackwardKernel(backendName: string): KernelFunc {
     const dGhRows = gru ? mem.alloc([T * B, GH]) : undefined;
     const dBiasIh = mem.alloc([GH]);
     const dBiasHh = mem.alloc([GH]);
+    const outputs = [
+      dGx,
+      dh0,
+      ...(dc0 ? [dc0] : []),
+      ...(dGhRows ? [dGhRows] : []),
+      dBiasIh,
+      dBiasHh,
+    ];
+    // On wasm with SIMD the whole loop runs in one call in place on tfjs's heap (see
+    // recurrent-forward.ts), the bias sums in float64 in a zeroed temporary, 8-byte aligned
+    // (offsets in floats rounded up to even). The SIMD kernels hold the default activations
+    // only: Keras options keep the JS steps.
+    const k = special ? undefined : simdFor(backendName, backend);
+    if (k) {
+      const width = 2 * GH + 2 + (gru ? 2 * GH + 2 : 0);
+      const sums = mem.temp([width]);
+      const packed = mem.temp([gemmPackedSize(GH, H)]);
+      const res = mem.temp([B, H]);
+      const o = (t: TensorInfo | undefined) => (t == null ? 0 : mem.view(t).off);
+      const s = mem.view(sums);
+      s.arr.fill(0, s.off, s.off + width);
+      const sumXO = (s.off + 1) & ~1;
+      const sumHO = gru ? sumXO + 2 * GH : sumXO;
+      copy(mem.view(dhLast as TensorInfo), mem.view(dh0), B * H);
+      if (dc0) copy(mem.view(dcLast as TensorInfo), mem.view(dc0), B * H);
+      k.recurrentBackward(
+        SEQUENCE_CELL[cell],
+        T,
+        B,
+        H,
+        o(dOut),
+        o(dh0),
+        o(dc0),
+        o(hPrev),
+        o(cPrev),
+        o(cache),
+        o(weightHh),
+        o(packed),
+        o(res),
+        o(on),
+        o(dGx),
+        o(dGhRows),
+        sumXO,
+        gru ? sumHO : 0,
+      );
+      const heap = new Float64Array(k.memory.buffer);
+      const [bIh, bHh] = [mem.view(dBiasIh), mem.view(dBiasHh)];
+      bIh.arr.set(heap.subarray(sumXO / 2, sumXO / 2 + GH), bIh.off);
+      bHh.arr.set(heap.subarray(sumHO / 2, sumHO / 2 + GH), bHh.off);
+      mem.release();
+      return outputs;
+    }
     const mm = mem.matMulBy(weightHh as TensorInfo, B, GH, H);
     const v = (t: TensorInfo | undefined) => (t == null ? undefined : mem.view(t));
     const [dOutV, dhLastV, hsV, cacheV, dGxV, dhV] = [dOut, dhLast, hPrev, cache, dGx, dh0].map(
@@ -44,47 +98,12 @@ export function recurrentBackwardKernel(backendName: string): KernelFunc {
     const [dcLastV, csV, onV, dcV, rowsV] = [dcLast, cPrev, on, dc0, dGhRows].map(v);
     const sumX = new Float64Array(GH);
     const sumH = gru ? new Float64Array(GH) : sumX;
-    // SIMD on wasm (see recurrent-forward.ts): the bias sums accumulate in float64 in a zeroed
-    // temporary on the heap, 8-byte aligned (offsets in floats rounded up to even). The SIMD
-    // kernels hold the default activations only: Keras options keep the JS steps.
-    const k = special ? undefined : simdFor(backendName, backend);
-    const sums = k ? mem.temp([2 * GH + 2 + (gru ? 2 * GH + 2 : 0)]) : undefined;
     mem.sync();
-    let sumXO = 0;
-    let sumHO = 0;
-    if (k && sums) {
-      const s = mem.view(sums);
-      s.arr.fill(0, s.off, s.off + 2 * GH + 2 + (gru ? 2 * GH + 2 : 0));
-      sumXO = (s.off + 1) & ~1;
-      sumHO = gru ? sumXO + 2 * GH : 0;
-    }
     const at = (buf: Buf, rowOff: number): Buf => ({ arr: buf.arr, off: buf.off + rowOff });
     // dh0/dc0 double as the running d/d(state) buffers.
     copy(dhLastV as Buf, dhV as Buf, B * H);
     if (dcV) copy(dcLastV as Buf, dcV, B * H);
     for (let t = T - 1; t >= 0; t--) {
-      if (k) {
-        const [dhO, dOutO, cacheO, onO, dGxO] = [
-          (dhV as Buf).off,
-          (dOutV as Buf).off + t * B * H,
-          (cacheV as Buf).off + t * B * fused.cacheWidth * H,
-          onV ? onV.off + t * B : 0,
-          (dGxV as Buf).off + t * B * GH,
-        ];
-        const dGhO = mm.scratchA.off;
-        if (cell === 'lstm') {
-          const cO = (csV as Buf).off + t * B * H;
-          k.lstmBackward(B, H, dhO, (dcV as Buf).off, dOutO, cacheO, cO, onO, dGxO, dGhO, sumXO);
-        } else if (gru) {
-          const [hO, rowsO] = [(hsV as Buf).off + t * B * H, (rowsV as Buf).off + t * B * GH];
-          k.gruBackward(B, H, dhO, dOutO, cacheO, hO, onO, dGxO, dGhO, rowsO, sumXO, sumHO);
-        } else {
-          k.rnnBackward(B, H, dhO, dOutO, cacheO, onO, dGxO, dGhO, sumXO);
-        }
-        const res = mm.run(); // [B, H] = dG_h W_hh
-        k.addF32(dhO, res.off, B * H);
-        continue;
-      }
       const io = {
         batch: B,
         hidden: H,
@@ -111,16 +130,11 @@ export function recurrentBackwardKernel(backendName: string): KernelFunc {
         dh.arr[dh.off + i] = (dh.arr[dh.off + i] as number) + (res.arr[res.off + i] as number);
       }
     }
-    if (k && sums) {
-      const heap = new Float64Array(k.memory.buffer);
-      sumX.set(heap.subarray(sumXO / 2, sumXO / 2 + GH));
-      if (gru) sumH.set(heap.subarray(sumHO / 2, sumHO / 2 + GH));
-    }
     const [bIh, bHh] = [mem.view(dBiasIh), mem.view(dBiasHh)];
     bIh.arr.set(sumX, bIh.off);
     bHh.arr.set(sumH, bHh.off);
     mem.release();
-    return [dGx, dh0, ...(dc0 ? [dc0] : []), ...(dGhRows ? [dGhRows] : []), dBiasIh, dBiasHh];
+    return outputs;
   };
 }
 

@@ -1,3 +1,4 @@
+import { gemmPackedSize, SEQUENCE_CELL } from '@rnnkit/core/simd';
 import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { resetBeforeForward } from './gru-reset-before.js';
 import { type Buf, copy, kernelMemory } from './memory.js';
@@ -6,8 +7,10 @@ import { simdFor } from './simd.js';
 
 /**
  * One layer over a whole time-major sequence in one kernel: per step one plain matMul
- * `h W_hh^T` (the backend's own on wasm, XNNPACK) and one fused pass of the cell's
- * elementwise math, with no tfjs op dispatch, tensor or tape entry per step.
+ * `h W_hh^T` and one fused pass of the cell's elementwise math, with no tfjs op dispatch,
+ * tensor or tape entry per step. On wasm with SIMD the loop is one call of the SIMD module
+ * (its own gemm, as fast as XNNPACK's plus a third, with the same bits); otherwise a JS loop
+ * over the backend's matMul (XNNPACK on wasm) and the JS cell pass.
  *
  * Inputs: xp [T*B, G*H] (input projection plus input bias), h0 [B, H], c0 (LSTM), wHhT
  * [H, G*H], biasHh [G*H] (GRU), on [T*B] (0/1, only with seqLengths).
@@ -31,6 +34,40 @@ export function recurrentForwardKernel(backendName: string): KernelFunc {
     const cLast = lstm ? mem.alloc([B, H]) : undefined;
     const cache = mem.alloc([T * B, fused.cacheWidth * H]);
     const outs = mem.alloc([T * B, H]);
+    const outputs =
+      cPrev && cLast ? [hPrev, hLast, cPrev, cLast, cache, outs] : [hPrev, hLast, cache, outs];
+    // On wasm with SIMD the whole loop runs in one call in place on tfjs's heap (the gemm of
+    // @rnnkit/core/simd for h W_hh^T, then the cell pass, per step); the same bits as the
+    // step-by-step loop below. The SIMD kernels hold the default activations only: Keras
+    // options keep the JS steps, as do cpu and engines without SIMD.
+    const k = special ? undefined : simdFor(backendName, backend);
+    if (k) {
+      const packed = mem.temp([gemmPackedSize(H, GH)]);
+      const mmT = mem.temp([B, GH]);
+      const o = (t: TensorInfo | undefined) => (t == null ? 0 : mem.view(t).off);
+      copy(mem.view(h0 as TensorInfo), mem.view(hPrev), B * H);
+      if (cPrev) copy(mem.view(c0 as TensorInfo), mem.view(cPrev), B * H);
+      k.recurrentForward(
+        SEQUENCE_CELL[cell],
+        T,
+        B,
+        H,
+        o(xp),
+        o(wHhT),
+        o(packed),
+        o(mmT),
+        o(biasHh),
+        o(hPrev),
+        o(hLast),
+        o(cPrev),
+        o(cLast),
+        o(cache),
+        o(outs),
+        o(on),
+      );
+      mem.release();
+      return outputs;
+    }
     const mm = mem.matMulBy(wHhT as TensorInfo, B, H, GH);
     const v = (t: TensorInfo | undefined) => (t == null ? undefined : mem.view(t));
     const [xpV, hPrevV, hLastV, outsV, cacheV] = [xp, hPrev, hLast, outs, cache].map((t) =>
@@ -46,34 +83,9 @@ export function recurrentForwardKernel(backendName: string): KernelFunc {
     const state = (prev: Buf, last: Buf, t: number) => (t < T ? at(prev, t * B * H) : last);
     copy(h0V as Buf, hPrevV as Buf, B * H);
     if (cPrevV) copy(c0V as Buf, cPrevV, B * H);
-    // On wasm the cell arithmetic runs as SIMD in place on tfjs's heap (offsets in floats stay
-    // valid when the heap grows); undefined without SIMD, and always on cpu: the JS pass. The
-    // SIMD kernels hold the default activations only: Keras options keep the JS steps.
-    const k = special ? undefined : simdFor(backendName, backend);
-    const KH = fused.cacheWidth * H;
     for (let t = 0; t < T; t++) {
       copy(at(hPrevV as Buf, t * B * H), mm.scratchA, B * H);
       const res = mm.run(); // may move the heap: build this step's views after it
-      if (k) {
-        const [xpO, hO, outO, cacheO] = [
-          (xpV as Buf).off + t * B * GH,
-          (hPrevV as Buf).off + t * B * H,
-          (outsV as Buf).off + t * B * H,
-          (cacheV as Buf).off + t * B * KH,
-        ];
-        const hNextO = state(hPrevV as Buf, hLastV as Buf, t + 1).off;
-        const onO = onV ? onV.off + t * B : 0;
-        if (cell === 'lstm') {
-          const cO = (cPrevV as Buf).off + t * B * H;
-          const cNextO = state(cPrevV as Buf, cLastV as Buf, t + 1).off;
-          k.lstmForward(B, H, res.off, xpO, hO, cO, hNextO, cNextO, outO, cacheO, onO);
-        } else if (cell === 'gru') {
-          k.gruForward(B, H, res.off, xpO, (biasV as Buf).off, hO, hNextO, outO, cacheO, onO);
-        } else {
-          k.rnnForward(B, H, res.off, xpO, hO, hNextO, outO, cacheO, onO);
-        }
-        continue;
-      }
       const io = {
         batch: B,
         hidden: H,
@@ -93,6 +105,6 @@ export function recurrentForwardKernel(backendName: string): KernelFunc {
       else fused.forward(io);
     }
     mem.release();
-    return cPrev && cLast ? [hPrev, hLast, cPrev, cLast, cache, outs] : [hPrev, hLast, cache, outs];
+    return outputs;
   };
 }

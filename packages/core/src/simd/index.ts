@@ -1,5 +1,10 @@
 export { createSimdHeap, type SimdHeap } from './simd-heap.js';
-export { type SimdKernels, simdKernels } from './simd-kernels.js';
+export {
+  gemmPackedSize,
+  SEQUENCE_CELL,
+  type SimdKernels,
+  simdKernels,
+} from './simd-kernels.js';
 export {
   initSimd,
   setSimdEnabled,

@@ -28,6 +28,8 @@ const MODULES = [
       'swap_lead_f32',
       'gemm_pack_b',
       'gemm_packed',
+      'recurrent_forward',
+      'recurrent_backward',
     ],
   },
   { name: 'rnnkit-stepper', embedded: stepperWasmBytes, exports: ['stepper_step'] },

@@ -127,6 +127,80 @@ export interface SimdKernels {
   transpose(src: number, dst: number, rows: number, cols: number): void;
   /** `dst [s1, s0, s2] = src [s0, s1, s2]` (batch-major <-> time-major). */
   swapLead(src: number, dst: number, s0: number, s1: number, s2: number): void;
+  /**
+   * `bp` = `b` [k, n] packed for {@link SimdKernels.gemmPacked}: panels of 8 columns,
+   * `gemmPackedSize(k, n)` floats (zero past column n).
+   */
+  gemmPackB(k: number, n: number, b: number, bp: number): void;
+  /**
+   * `out [m, n] = a [m, k] · b [k, n]` (`acc` 1: `+=`), `b` packed by `gemmPackB`. Each
+   * output is Σ_q a[i, q] b[q, j] in float32, q increasing, one rounding per multiply and per
+   * add (with `acc` starting from out[i, j]): the order of XNNPACK's wasm SIMD kernels, so
+   * the same bits as tfjs-backend-wasm's matMul.
+   */
+  gemmPacked(
+    m: number,
+    k: number,
+    n: number,
+    a: number,
+    bp: number,
+    out: number,
+    acc: number,
+  ): void;
+  /**
+   * One layer's forward over T steps in one call: per step `mm = h W_hh^T` by the gemm, then
+   * the cell's forward pass, as the step-by-step calls of lstmForward / gruForward /
+   * rnnForward. `cell` 0 LSTM, 1 GRU (reset after), 2 tanh RNN. `xp` [T*B, G*H]; `wHhT`
+   * [H, G*H], packed into `packed` (`gemmPackedSize(H, G*H)` floats); `mm` [B, G*H] scratch;
+   * `bias` b_hh (GRU); `hs` [T*B, H] holds h_0 in its first rows and gets h_1..h_{T-1};
+   * `hLast` [B, H]; `cs`, `cLast` likewise (LSTM, else 0); `cache`, `outs`, `on` per step as
+   * the cell kernels take them.
+   */
+  recurrentForward(
+    cell: number,
+    steps: number,
+    batch: number,
+    hidden: number,
+    xp: number,
+    wHhT: number,
+    packed: number,
+    mm: number,
+    bias: number,
+    hs: number,
+    hLast: number,
+    cs: number,
+    cLast: number,
+    cache: number,
+    outs: number,
+    on: number,
+  ): void;
+  /**
+   * One layer's backprop through T steps in one call, last to first: per step the cell's
+   * backward pass, then `dh += dG_h W_hh` (a product into `res` [B, H], then an add).
+   * `dh`, `dc` (LSTM) hold d/d(h_T), d/d(c_T) on entry and d/d(h_0), d/d(c_0) on return;
+   * `weightHh` [G*H, H], packed into `packed` (`gemmPackedSize(G*H, H)` floats); `dGx`
+   * [T*B, G*H]; `rows` [T*B, G*H] the GRU's dG_h (else 0); `sumX`, `sumH` as for the cells.
+   */
+  recurrentBackward(
+    cell: number,
+    steps: number,
+    batch: number,
+    hidden: number,
+    dOut: number,
+    dh: number,
+    dc: number,
+    hs: number,
+    cs: number,
+    cache: number,
+    weightHh: number,
+    packed: number,
+    res: number,
+    on: number,
+    dGx: number,
+    rows: number,
+    sumX: number,
+    sumH: number,
+  ): void;
   /** `dst[0..n) += src[0..n)` in float32 (BPTT's dh += dG_h W_hh). */
   addF32(dst: number, src: number, n: number): void;
   /**
@@ -150,6 +224,14 @@ export interface SimdKernels {
     epsilon: number,
   ): void;
 }
+
+/** Floats of `b` [k, n] packed by `gemmPackB`: whole 8-column panels. */
+export function gemmPackedSize(k: number, n: number): number {
+  return Math.ceil(n / 8) * 8 * k;
+}
+
+/** The `cell` argument of `recurrentForward` / `recurrentBackward`. */
+export const SEQUENCE_CELL = { lstm: 0, gru: 1, rnn: 2 } as const;
 
 type Fn = (...args: number[]) => void;
 const bound = new WeakMap<WebAssembly.Memory, SimdKernels>();
@@ -189,6 +271,10 @@ export function simdKernels(memory: WebAssembly.Memory): SimdKernels | undefined
     transpose: ex.transpose_f32 as Fn,
     swapLead: ex.swap_lead_f32 as Fn,
     adamStep: ex.adam_step as Fn,
+    gemmPackB: ex.gemm_pack_b as Fn,
+    gemmPacked: ex.gemm_packed as Fn,
+    recurrentForward: ex.recurrent_forward as Fn,
+    recurrentBackward: ex.recurrent_backward as Fn,
   };
   bound.set(memory, kernels);
   return kernels;
