@@ -4,7 +4,13 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createRng } from '../random.js';
-import { createSimdHeap, simdKernels, simdSupported, wasmBackendMemory } from './index.js';
+import {
+  createSimdHeap,
+  gemmPackedSize,
+  simdKernels,
+  simdSupported,
+  wasmBackendMemory,
+} from './index.js';
 
 interface WasmBackend {
   wasm: { HEAPU8: Uint8Array };
@@ -88,4 +94,33 @@ describe.skipIf(!simdSupported())('SIMD kernels in place on tfjs-backend-wasm 4.
     expect(s.dataSync()[0]).toBe(499500);
     s.dispose();
   }, 60_000); // compiles the module and initialises the wasm backend
+
+  it("gives tfjs-backend-wasm's matMul (XNNPACK) bit for bit", () => {
+    const kernels = simdKernels(wasmBackendMemory(tf.backend()) as WebAssembly.Memory);
+    if (kernels === undefined) throw new Error('no SIMD kernels on the wasm heap');
+    const rng = createRng(11);
+    // the recurrent products, a weight gradient and the head of one step, shrunk, with tails
+    for (const [m, k, n] of [
+      [32, 128, 128],
+      [7, 37, 13],
+      [30, 300, 65],
+      [5, 1024, 9],
+    ] as const) {
+      const a = tf.tensor2d(
+        Float32Array.from({ length: m * k }, () => rng() - 0.5),
+        [m, k],
+      );
+      const b = tf.tensor2d(
+        Float32Array.from({ length: k * n }, () => rng() - 0.5),
+        [k, n],
+      );
+      const packed = tf.zeros([gemmPackedSize(k, n)]);
+      const out = tf.zeros([m, n]);
+      kernels.gemmPackB(k, n, at(b), at(packed));
+      kernels.gemmPacked(m, k, n, at(a), at(packed), at(out), 0);
+      const want = tf.matMul(a, b);
+      expect(out.dataSync()).toEqual(want.dataSync());
+      tf.dispose([a, b, packed, out, want]);
+    }
+  }, 60_000);
 });

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../random.js';
-import { createSimdHeap, type SimdHeap, simdSupported } from './index.js';
+import {
+  createSimdHeap,
+  gemmPackedSize,
+  SEQUENCE_CELL,
+  type SimdHeap,
+  simdSupported,
+} from './index.js';
 import {
   adamRef,
   gruBackwardRef,
@@ -420,4 +426,296 @@ describe.skipIf(!simdSupported())('SIMD cell kernels against the float64 equatio
     t.heap.kernels.rnnForward(1, 1, nan, o.zero, o.zero, h, o.th, h, 0);
     expect(t.f32(o.th, 1)[0]).toBeNaN();
   });
+});
+
+/** `a [m, k] · b [k, n]` summed as the gemm documents: float32, q increasing, from `init`. */
+function gemmF32(
+  a: ArrayLike<number>,
+  b: ArrayLike<number>,
+  m: number,
+  k: number,
+  n: number,
+  init?: ArrayLike<number>,
+): Float32Array {
+  const out = new Float32Array(m * n);
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) {
+      const p = (q: number) => Math.fround((a[i * k + q] as number) * (b[q * n + j] as number));
+      let s = init ? (init[i * n + j] as number) : p(0);
+      for (let q = init ? 0 : 1; q < k; q++) s = Math.fround(s + p(q));
+      out[i * n + j] = s;
+    }
+  }
+  return out;
+}
+
+/** `a · b` in float64. */
+function gemmF64(a: Float32Array, b: Float32Array, m: number, k: number, n: number): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let q = 0; q < k; q++) s += (a[i * k + q] as number) * (b[q * n + j] as number);
+      out.push(s);
+    }
+  }
+  return out;
+}
+
+describe.skipIf(!simdSupported())('SIMD gemm', () => {
+  // m % 4 and n % 8 tails, k = 1, k past one 256-step block, n under one panel.
+  const SHAPES: [number, number, number][] = [
+    [1, 1, 1],
+    [3, 5, 7],
+    [4, 8, 8],
+    [5, 17, 9],
+    [7, 300, 13],
+    [67, 9, 16],
+    [33, 4, 65],
+    [2, 513, 3],
+  ];
+  for (const [m, k, n] of SHAPES) {
+    it(`computes [${m},${k}]·[${k},${n}] (= and +=) in the documented float32 order`, () => {
+      const t = bench();
+      const K = t.heap.kernels;
+      const [a, b, c0] = [uniform(m * k, -1, 1), uniform(k * n, -1, 1), uniform(m * n, -4, 4)];
+      const [pa, pb] = [t.put(a), t.put(b)];
+      const size = gemmPackedSize(k, n);
+      const bp = t.put(new Float32Array(size).fill(Number.NaN));
+      const out = t.put(c0);
+      t.writesOnly([[bp, size]], () => K.gemmPackB(k, n, pb, bp));
+      t.writesOnly([[out, m * n]], () => K.gemmPacked(m, k, n, pa, bp, out, 0));
+      const got = t.f32(out, m * n);
+      expect(got).toEqual(gemmF32(a, b, m, k, n));
+      // within k float32 roundings of the exact product
+      const exact = gemmF64(a, b, m, k, n);
+      const bound = gemmF64(a.map(Math.abs), b.map(Math.abs), m, k, n);
+      for (let i = 0; i < m * n; i++) {
+        expect(Math.abs((got[i] as number) - (exact[i] as number))).toBeLessThanOrEqual(
+          k * 2 ** -23 * (bound[i] as number),
+        );
+      }
+      // accumulate: out += a · b, starting from what out holds
+      t.heap.f32().set(c0, out);
+      K.gemmPacked(m, k, n, pa, bp, out, 1);
+      expect(t.f32(out, m * n)).toEqual(gemmF32(a, b, m, k, n, c0));
+    });
+  }
+
+  it('writes zeros (or leaves out as it is, accumulating) for k = 0', () => {
+    const t = bench();
+    const out = t.put([1, 2, 3, 4, 5, 6]);
+    t.heap.kernels.gemmPacked(2, 0, 3, out, out, out, 1);
+    expect(Array.from(t.f32(out, 6))).toEqual([1, 2, 3, 4, 5, 6]);
+    t.heap.kernels.gemmPacked(2, 0, 3, out, out, out, 0);
+    expect(Array.from(t.f32(out, 6))).toEqual([0, 0, 0, 0, 0, 0]);
+  });
+});
+
+// The whole-sequence loops against the step-by-step calls they replace: the cell kernels
+// with each step's recurrent product by the float32 reference gemm, bit for bit.
+const CELLS = [
+  { name: 'lstm', G: 4, K: 5 },
+  { name: 'gru', G: 3, K: 4 },
+  { name: 'rnn', G: 1, K: 1 },
+] as const;
+
+describe.skipIf(!simdSupported())('SIMD whole-sequence recurrent loops', () => {
+  for (const cell of CELLS) {
+    for (const [B, H] of [
+      [3, 5],
+      [2, 9],
+    ] as const) {
+      for (const on of [
+        undefined,
+        Float32Array.from({ length: 3 * B }, (_, i) => (i % 3 ? 1 : 0)),
+      ]) {
+        const T = 3;
+        const tag = `${cell.name} T=${T} B=${B} H=${H}${on ? ' masked' : ''}`;
+        it(`forward and backward of ${tag} equal the step-by-step kernels`, () => {
+          const t = bench();
+          const K = t.heap.kernels;
+          const [GH, KH, BH] = [cell.G * H, cell.K * H, B * H];
+          const lstm = cell.name === 'lstm';
+          const gru = cell.name === 'gru';
+          const x = {
+            xp: uniform(T * B * GH, -2, 2),
+            wHhT: uniform(H * GH, -0.5, 0.5),
+            bias: uniform(GH, -0.5, 0.5),
+            h0: uniform(BH, -1, 1),
+            c0: uniform(BH, -1, 1),
+            dOut: uniform(T * BH, -1, 1),
+            dhLast: uniform(BH, -1, 1),
+            dcLast: uniform(BH, -1, 1),
+          };
+          const weightHh = new Float32Array(GH * H); // W_hh [GH, H] = (W_hh^T)^T
+          for (let i = 0; i < H; i++) {
+            for (let j = 0; j < GH; j++) weightHh[j * H + i] = x.wHhT[i * GH + j] as number;
+          }
+          const p = {
+            xp: t.put(x.xp),
+            wHhT: t.put(x.wHhT),
+            weightHh: t.put(weightHh),
+            bias: t.put(x.bias),
+            on: on ? t.put(on) : 0,
+            dOut: t.put(x.dOut),
+          };
+          const fresh = (n: number) => t.put(new Float32Array(n));
+          // one call
+          const s = {
+            hs: fresh(T * BH),
+            hLast: fresh(BH),
+            cs: lstm ? fresh(T * BH) : 0,
+            cLast: lstm ? fresh(BH) : 0,
+            cache: fresh(T * B * KH),
+            outs: fresh(T * BH),
+          };
+          t.heap.f32().set(x.h0, s.hs);
+          if (lstm) t.heap.f32().set(x.c0, s.cs);
+          const scratch = fresh(Math.max(gemmPackedSize(H, GH), gemmPackedSize(GH, H)));
+          const mm = fresh(B * GH);
+          const code = SEQUENCE_CELL[cell.name];
+          K.recurrentForward(
+            code,
+            T,
+            B,
+            H,
+            p.xp,
+            p.wHhT,
+            scratch,
+            mm,
+            p.bias,
+            s.hs,
+            s.hLast,
+            s.cs,
+            s.cLast,
+            s.cache,
+            s.outs,
+            p.on,
+          );
+          // step by step
+          const r = {
+            hs: fresh(T * BH),
+            hLast: fresh(BH),
+            cs: lstm ? fresh(T * BH) : 0,
+            cLast: lstm ? fresh(BH) : 0,
+            cache: fresh(T * B * KH),
+            outs: fresh(T * BH),
+          };
+          t.heap.f32().set(x.h0, r.hs);
+          if (lstm) t.heap.f32().set(x.c0, r.cs);
+          for (let step = 0; step < T; step++) {
+            const h = r.hs + step * BH;
+            const hN = step + 1 < T ? h + BH : r.hLast;
+            const args = [p.xp + step * B * GH, h] as const;
+            t.heap.f32().set(gemmF32(t.f32(h, BH), x.wHhT, B, H, GH), mm);
+            const [out, cache, o] = [
+              r.outs + step * BH,
+              r.cache + step * B * KH,
+              on ? p.on + step * B : 0,
+            ];
+            if (lstm) {
+              const c = r.cs + step * BH;
+              const cN = step + 1 < T ? c + BH : r.cLast;
+              K.lstmForward(B, H, mm, ...args, c, hN, cN, out, cache, o);
+            } else if (gru) {
+              K.gruForward(B, H, mm, args[0], p.bias, h, hN, out, cache, o);
+            } else {
+              K.rnnForward(B, H, mm, ...args, hN, out, cache, o);
+            }
+          }
+          for (const key of ['hs', 'hLast', 'cs', 'cLast', 'cache', 'outs'] as const) {
+            const n =
+              key === 'hLast' || key === 'cLast' ? BH : key === 'cache' ? T * B * KH : T * BH;
+            if (s[key] !== 0) expect(t.f32(s[key], n), key).toEqual(t.f32(r[key], n));
+          }
+
+          // backward: one call, then step by step, on the forward's outputs
+          const run = () => ({
+            dh: t.put(x.dhLast),
+            dc: lstm ? t.put(x.dcLast) : 0,
+            dGx: fresh(T * B * GH),
+            rows: gru ? fresh(T * B * GH) : 0,
+            sumX: t.sums(GH),
+            sumH: gru ? t.sums(GH) : 0,
+          });
+          const [one, ref] = [run(), run()];
+          const res = fresh(BH);
+          K.recurrentBackward(
+            code,
+            T,
+            B,
+            H,
+            p.dOut,
+            one.dh,
+            one.dc,
+            s.hs,
+            s.cs,
+            s.cache,
+            p.weightHh,
+            scratch,
+            res,
+            p.on,
+            one.dGx,
+            one.rows,
+            one.sumX,
+            one.sumH,
+          );
+          const dGh = fresh(B * GH);
+          for (let step = T - 1; step >= 0; step--) {
+            const [dOut, cache, o] = [
+              p.dOut + step * BH,
+              s.cache + step * B * KH,
+              on ? p.on + step * B : 0,
+            ];
+            const dGx = ref.dGx + step * B * GH;
+            if (lstm) {
+              K.lstmBackward(
+                B,
+                H,
+                ref.dh,
+                ref.dc,
+                dOut,
+                cache,
+                s.cs + step * BH,
+                o,
+                dGx,
+                dGh,
+                ref.sumX,
+              );
+            } else if (gru) {
+              const rows = ref.rows + step * B * GH;
+              K.gruBackward(
+                B,
+                H,
+                ref.dh,
+                dOut,
+                cache,
+                s.hs + step * BH,
+                o,
+                dGx,
+                dGh,
+                rows,
+                ref.sumX,
+                ref.sumH,
+              );
+            } else {
+              K.rnnBackward(B, H, ref.dh, dOut, cache, o, dGx, dGh, ref.sumX);
+            }
+            const prod = gemmF32(t.f32(dGh, B * GH), weightHh, B, GH, H);
+            t.heap.f32().set(
+              t.f32(ref.dh, BH).map((v, i) => Math.fround(v + (prod[i] as number))),
+              ref.dh,
+            );
+          }
+          expect(t.f32(one.dh, BH)).toEqual(t.f32(ref.dh, BH));
+          if (lstm) expect(t.f32(one.dc, BH)).toEqual(t.f32(ref.dc, BH));
+          expect(t.f32(one.dGx, T * B * GH)).toEqual(t.f32(ref.dGx, T * B * GH));
+          if (gru) expect(t.f32(one.rows, T * B * GH)).toEqual(t.f32(ref.rows, T * B * GH));
+          expect(t.f64(one.sumX, GH)).toEqual(t.f64(ref.sumX, GH));
+          if (gru) expect(t.f64(one.sumH, GH)).toEqual(t.f64(ref.sumH, GH));
+        });
+      }
+    }
+  }
 });
