@@ -22,5 +22,5 @@ describe('README custom-cell example', () => {
     } finally {
       rmSync(file, { force: true });
     }
-  });
+  }, 150_000); // a Node process that loads tfjs and trains: seconds on a loaded machine
 });

@@ -93,29 +93,33 @@ describe.each(BACKENDS)('runBidirectional on %s', (backend) => {
     },
   );
 
-  it.each(['lstm', 'gru'] as const)('%s: gradients match finite differences', (cell) => {
-    const bi = createBidirectional(
-      { cell, inputSize: I, hiddenSize: H, numLayers: 2, merge: 'concat' },
-      { init: 'pytorch', seed: 2 },
-    );
-    const rng = createRng(5);
-    const x = randomTensor([B, T, I], rng) as tf.Tensor3D;
-    const g = randomTensor([B, T, 2 * H], rng);
-    const gh = randomTensor([2, B, H], rng);
-    const loss = (xi: tf.Tensor) => {
-      const run = runBidirectional(bi, xi as tf.Tensor3D, {
-        seqLengths: LENGTHS,
-      });
-      return tf.addN([
-        tf.sum(tf.mul(run.outputs, g)),
-        tf.sum(tf.mul(run.state.backward.h, gh)),
-        tf.sum(tf.mul(run.state.forward.h, gh)),
-      ]) as tf.Scalar;
-    };
-    checkGradients(bi, loss, x, rng);
-    tf.dispose([x, g, gh]);
-    disposeBidirectional(bi);
-  });
+  it.each(['lstm', 'gru'] as const)(
+    '%s: gradients match finite differences',
+    (cell) => {
+      const bi = createBidirectional(
+        { cell, inputSize: I, hiddenSize: H, numLayers: 2, merge: 'concat' },
+        { init: 'pytorch', seed: 2 },
+      );
+      const rng = createRng(5);
+      const x = randomTensor([B, T, I], rng) as tf.Tensor3D;
+      const g = randomTensor([B, T, 2 * H], rng);
+      const gh = randomTensor([2, B, H], rng);
+      const loss = (xi: tf.Tensor) => {
+        const run = runBidirectional(bi, xi as tf.Tensor3D, {
+          seqLengths: LENGTHS,
+        });
+        return tf.addN([
+          tf.sum(tf.mul(run.outputs, g)),
+          tf.sum(tf.mul(run.state.backward.h, gh)),
+          tf.sum(tf.mul(run.state.forward.h, gh)),
+        ]) as tf.Scalar;
+      };
+      checkGradients(bi, loss, x, rng);
+      tf.dispose([x, g, gh]);
+      disposeBidirectional(bi);
+    },
+    60_000,
+  ); // dozens of full forward passes: seconds on a loaded machine
 });
 
 /** Central differences on sampled entries of x and of every parameter. */
