@@ -28,7 +28,8 @@
 #define KC 256  // steps of k per pass over out: a panel block of KC x 8 floats (8 KiB)
 #define MC 64   // rows of a per block (64 x 256 floats = 64 KiB, L2-resident)
 
-// bp [ceil(n/8), k, 8] = b [k, n] in panels of 8 columns, zero past column n.
+// bp [ceil(n/8), k, 8] = b [k, n] in panels of 8 columns, zero past column n. The MC x
+// min(k, KC) floats after the panels are gemm_packed's room for a block of a.
 EXPORT(gemm_pack_b)
 void gemm_pack_b(uint32_t k, uint32_t n, uint32_t b, uint32_t bp) {
   const float *src = F(b);
@@ -48,15 +49,26 @@ void gemm_pack_b(uint32_t k, uint32_t n, uint32_t b, uint32_t bp) {
   }
 }
 
+// ap [ceil(rows/4), kc, 4] = a [rows, kc] (row stride lda) in groups of 4 rows, interleaved by
+// step of k, so a tile reads its rows' values of one step at fixed offsets from one pointer
+// (the lanes past `rows` in the last group are not written and not read).
+static void pack_a(const float *a, uint32_t lda, uint32_t rows, uint32_t kc, float *ap) {
+  for (uint32_t i = 0; i < rows; i += MR, a += MR * lda, ap += MR * kc) {
+    const uint32_t mr = rows - i < MR ? rows - i : MR;
+    for (uint32_t r = 0; r < mr; r++)
+      for (uint32_t q = 0; q < kc; q++) ap[q * MR + r] = a[r * lda + q];
+  }
+}
+
 // One tile: rows [0, mr) of c (row stride ldc) and its first w columns (1..8) get
-// Σ_{q<kc} a[r, q] p[q, 0..8), a's row stride lda; `acc`: add to what c holds. mr is a
+// Σ_{q<kc} a[r, q] p[q, 0..8), a packed by pack_a; `acc`: add to what c holds. mr is a
 // constant at every call, so the row loops unroll and the accumulators live in registers.
 static inline __attribute__((always_inline)) void tile(int mr, uint32_t kc, const float *a,
-                                                       uint32_t lda, const float *p, float *c,
-                                                       uint32_t ldc, uint32_t w, int acc) {
+                                                       const float *p, float *c, uint32_t ldc,
+                                                       uint32_t w, int acc) {
   V lo[MR], hi[MR];
   const int nlo = w > 4 ? 4 : (int)w, nhi = (int)w - 4;
-  uint32_t q = 0;
+  const float *end = a + kc * MR;
   if (acc) {
     for (int r = 0; r < mr; r++) {
       lo[r] = ld(c + r * ldc, nlo);
@@ -66,19 +78,25 @@ static inline __attribute__((always_inline)) void tile(int mr, uint32_t kc, cons
     // The first step is a product, not 0 + product (the same value, one add fewer).
     V b0 = wasm_v128_load(p), b1 = wasm_v128_load(p + 4);
     for (int r = 0; r < mr; r++) {
-      V s = wasm_v128_load32_splat(a + r * lda);
+      V s = wasm_v128_load32_splat(a + r);
       lo[r] = MUL(s, b0);
       hi[r] = MUL(s, b1);
     }
-    q = 1;
+    a += MR;
+    p += NR;
   }
-  for (; q < kc; q++) {
-    V b0 = wasm_v128_load(p + q * NR), b1 = wasm_v128_load(p + q * NR + 4);
+  while (a != end) {
+    // An empty asm that "changes" a and p: clang then addresses this step's loads as fixed
+    // offsets from them (which V8 folds into each load) instead of one add per load.
+    __asm__("" : "+r"(a), "+r"(p));
+    V b0 = wasm_v128_load(p), b1 = wasm_v128_load(p + 4);
     for (int r = 0; r < mr; r++) {
-      V s = wasm_v128_load32_splat(a + r * lda + q);
+      V s = wasm_v128_load32_splat(a + r);
       lo[r] = MADD(lo[r], s, b0);
       hi[r] = MADD(hi[r], s, b1);
     }
+    a += MR;
+    p += NR;
   }
   for (int r = 0; r < mr; r++) {
     if (w == NR) {
@@ -91,13 +109,15 @@ static inline __attribute__((always_inline)) void tile(int mr, uint32_t kc, cons
   }
 }
 
-// out [m, n] (= or, with acc != 0, +=) a [m, k] · b, b packed by gemm_pack_b(k, n, b, bp).
+// out [m, n] (= or, with acc != 0, +=) a [m, k] · b, b packed by gemm_pack_b(k, n, b, bp)
+// into gemm_packed_size(k, n) floats (the room after the panels gets blocks of a).
 EXPORT(gemm_packed)
 void gemm_packed(uint32_t m, uint32_t k, uint32_t n, uint32_t a, uint32_t bp, uint32_t out,
                  uint32_t acc) {
   const float *A = F(a), *P = F(bp);
   float *C = F(out);
   const uint32_t panels = (n + NR - 1) / NR;
+  float *ap = F(bp) + panels * NR * k;
   if (k == 0) {
     if (!acc) zero(C, m * n);
     return;
@@ -107,15 +127,17 @@ void gemm_packed(uint32_t m, uint32_t k, uint32_t n, uint32_t a, uint32_t bp, ui
     const int add = acc || k0 > 0;
     for (uint32_t i0 = 0; i0 < m; i0 += MC) {
       const uint32_t i1 = m - i0 < MC ? m : i0 + MC;
+      pack_a(A + i0 * k + k0, k, i1 - i0, kc, ap);
       for (uint32_t pj = 0; pj < panels; pj++) {
         const float *p = P + (pj * k + k0) * NR;
         const uint32_t j = pj * NR, w = n - j < NR ? n - j : NR;
         uint32_t i = i0;
-        for (; i + MR <= i1; i += MR) tile(4, kc, A + i * k + k0, k, p, C + i * n + j, n, w, add);
+        for (; i + MR <= i1; i += MR) tile(4, kc, ap + (i - i0) * kc, p, C + i * n + j, n, w, add);
+        const float *at = ap + (i - i0) * kc;
         switch (i1 - i) {
-        case 3: tile(3, kc, A + i * k + k0, k, p, C + i * n + j, n, w, add); break;
-        case 2: tile(2, kc, A + i * k + k0, k, p, C + i * n + j, n, w, add); break;
-        case 1: tile(1, kc, A + i * k + k0, k, p, C + i * n + j, n, w, add); break;
+        case 3: tile(3, kc, at, p, C + i * n + j, n, w, add); break;
+        case 2: tile(2, kc, at, p, C + i * n + j, n, w, add); break;
+        case 1: tile(1, kc, at, p, C + i * n + j, n, w, add); break;
         default: break;
         }
       }

@@ -8,6 +8,12 @@
 //     [--fma FILE]    also time a relaxed-SIMD build (needs node --experimental-wasm-relaxed-simd):
 //                     clang-14 ... -mrelaxed-simd -DGEMM_FMA -o FILE gemm.c (flags of build.sh);
 //                     its prototype f32x4.fma opcodes are patched to f32x4.relaxed_madd here
+//     [--variant NAME=FILE ...]  also time other builds of gemm.c with the same exports (another
+//                     tile, panel width or blocking, or an older gemm.c), each on its own
+//                     packing (up to 32-column panels); the last column counts their
+//                     outputs that differ from the shipped gemm's in any bit
+//     [--batch N]     rows of the per-timestep products (default 32; 16 is each worker's share
+//                     of B32 with two workers)
 //
 // "rnnkit" times a gemm on a b packed beforehand (a weight within one sequence); "+pack"
 // packs b first on every call (a b that changes per call). XNNPACK keeps its packing of a
@@ -18,18 +24,25 @@ import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
-import { simdModule, wasmBackendMemory } from '../dist/simd/index.js';
+import { gemmPackedSize, simdModule, wasmBackendMemory } from '../dist/simd/index.js';
 
 const { values: opt } = parseArgs({
-  options: { wasm: { type: 'string' }, fma: { type: 'string' }, rounds: { type: 'string' } },
+  options: {
+    wasm: { type: 'string' },
+    fma: { type: 'string' },
+    variant: { type: 'string', multiple: true },
+    batch: { type: 'string' },
+    rounds: { type: 'string' },
+  },
 });
 const ROUNDS = Number(opt.rounds ?? 7);
+const B = Number(opt.batch ?? 32);
 const SHAPES = [
-  [32, 128, 128, 'RNN h128 h·W_hh^T'],
-  [32, 128, 384, 'GRU h128 h·W_hh^T'],
-  [32, 128, 512, 'LSTM h128 h·W_hh^T'],
-  [32, 256, 1024, 'LSTM h256 h·W_hh^T'],
-  [32, 1024, 256, 'LSTM h256 dG·W_hh'],
+  [B, 128, 128, 'RNN h128 h·W_hh^T'],
+  [B, 128, 384, 'GRU h128 h·W_hh^T'],
+  [B, 128, 512, 'LSTM h128 h·W_hh^T'],
+  [B, 256, 1024, 'LSTM h256 h·W_hh^T'],
+  [B, 1024, 256, 'LSTM h256 dG·W_hh'],
   [128, 2048, 512, 'weight gradient'],
   [2048, 128, 65, 'head x·W^T'],
 ];
@@ -56,6 +69,10 @@ const plain = opt.wasm
   ? instance(readFileSync(opt.wasm))
   : new WebAssembly.Instance(simdModule(), { env: { memory } }).exports;
 const fma = opt.fma ? instance(patchFma(readFileSync(opt.fma))) : undefined;
+const variants = (opt.variant ?? []).map((spec) => {
+  const [name, file] = spec.split('=');
+  return { name, ex: instance(readFileSync(file)) };
+});
 
 const xnn = backend.wasm.cwrap('BatchMatMul', null, [
   'number',
@@ -85,8 +102,10 @@ const cases = SHAPES.map(([m, k, n, what]) => {
   const b = tf.tensor3d(rand(k * n), [1, k, n]);
   const out = tf.zeros([1, m, n]);
   const mine = tf.zeros([1, m, n]);
-  const packed = tf.zeros([Math.ceil(n / 8) * 8 * k]);
-  return { m, k, n, what, a, b, out, mine, packed };
+  const packed = tf.zeros([gemmPackedSize(k, n)]);
+  // panels of up to 32 columns
+  const vPacked = variants.map(() => tf.zeros([gemmPackedSize(k, n) + 32 * k]));
+  return { m, k, n, what, a, b, out, mine, packed, vPacked };
 });
 const heap = () => new Float32Array(memory.buffer);
 for (const c of cases) {
@@ -102,6 +121,11 @@ for (const c of cases) {
     },
   };
   if (fma) c.run.FMA = () => fma.gemm_packed(c.m, c.k, c.n, a, p, o, 0);
+  const vOut = at(c.out); // overwritten by XNNPACK's call below
+  for (const [i, { name, ex }] of variants.entries()) {
+    const vp = at(c.vPacked[i]);
+    c.run[name] = () => ex.gemm_packed(c.m, c.k, c.n, a, vp, vOut, 0);
+  }
   c.run.XNNPACK();
   plain.gemm_pack_b(c.k, c.n, b, p);
   plain.gemm_packed(c.m, c.k, c.n, a, p, o, 0);
@@ -119,13 +143,22 @@ for (const c of cases) {
   }
   let same = 0;
   for (let i = 0; i < c.m * c.n; i++) same += H[o + i] === H[at(c.out) + i] ? 1 : 0;
-  c.err = { rnnkit: err, XNNPACK: errX, same: same / (c.m * c.n) };
+  c.err = { rnnkit: err, XNNPACK: errX, same: same / (c.m * c.n), differ: 0 };
   if (fma) {
     c.run.FMA();
     let e = 0;
     const H2 = heap();
     for (let i = 0; i < c.m * c.n; i++) e = Math.max(e, Math.abs(H2[o + i] - H2[at(c.out) + i]));
     c.err.FMA = e;
+  }
+  // after XNNPACK's and the FMA's checks: a variant writes into XNNPACK's output (and the
+  // FMA build into rnnkit's)
+  plain.gemm_packed(c.m, c.k, c.n, a, p, o, 0);
+  for (const [i, { name, ex }] of variants.entries()) {
+    ex.gemm_pack_b(c.k, c.n, b, at(c.vPacked[i]));
+    c.run[name]();
+    const H3 = heap();
+    for (let j = 0; j < c.m * c.n; j++) c.err.differ += H3[vOut + j] !== H3[o + j] ? 1 : 0;
   }
 }
 
@@ -155,7 +188,9 @@ console.log(
   'what'.padEnd(20),
   ...names.map((k) => k.padStart(15)),
   'rnnkit/XNN'.padStart(11),
+  ...variants.map(({ name }) => `${name}/rnnkit`.padStart(Math.max(11, name.length + 8))),
   "  max |err| vs f64 (rnnkit, XNNPACK); share of outputs equal to XNNPACK's",
+  ...(variants.length ? ['; variant outputs not equal to rnnkit'] : []),
 );
 for (const c of cases) {
   const ms = Object.fromEntries(names.map((k) => [k, median(c.ms[k])]));
@@ -164,7 +199,10 @@ for (const c of cases) {
     c.what.padEnd(20),
     ...names.map((k) => `${gf(c, ms[k]).toFixed(1)} (${(ms[k] * 1000).toFixed(0)})`.padStart(15)),
     `${(ms.XNNPACK / ms.rnnkit).toFixed(2)}×`.padStart(11),
-    `  ${c.err.rnnkit.toExponential(1)}, ${c.err.XNNPACK.toExponential(1)}; ${(100 * c.err.same).toFixed(0)}%${c.err.FMA != null ? ` (FMA vs XNN ${c.err.FMA.toExponential(1)})` : ''}`,
+    ...variants.map(({ name }) =>
+      `${(ms.rnnkit / ms[name]).toFixed(2)}×`.padStart(Math.max(11, name.length + 8)),
+    ),
+    `  ${c.err.rnnkit.toExponential(1)}, ${c.err.XNNPACK.toExponential(1)}; ${(100 * c.err.same).toFixed(0)}%${c.err.FMA != null ? ` (FMA vs XNN ${c.err.FMA.toExponential(1)})` : ''}${variants.length ? `; ${c.err.differ}` : ''}`,
   );
 }
 

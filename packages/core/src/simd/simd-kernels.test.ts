@@ -463,7 +463,8 @@ function gemmF64(a: Float32Array, b: Float32Array, m: number, k: number, n: numb
 }
 
 describe.skipIf(!simdSupported())('SIMD gemm', () => {
-  // m % 4 and n % 8 tails, k = 1, k past one 256-step block, n under one panel.
+  // m % 4 and n % 8 tails, k = 1, k past one 256-step block, m past one 64-row block, n
+  // under one panel.
   const SHAPES: [number, number, number][] = [
     [1, 1, 1],
     [3, 5, 7],
@@ -473,6 +474,7 @@ describe.skipIf(!simdSupported())('SIMD gemm', () => {
     [67, 9, 16],
     [33, 4, 65],
     [2, 513, 3],
+    [70, 300, 9],
   ];
   for (const [m, k, n] of SHAPES) {
     it(`computes [${m},${k}]·[${k},${n}] (= and +=) in the documented float32 order`, () => {
@@ -484,7 +486,15 @@ describe.skipIf(!simdSupported())('SIMD gemm', () => {
       const bp = t.put(new Float32Array(size).fill(Number.NaN));
       const out = t.put(c0);
       t.writesOnly([[bp, size]], () => K.gemmPackB(k, n, pb, bp));
-      t.writesOnly([[out, m * n]], () => K.gemmPacked(m, k, n, pa, bp, out, 0));
+      // out, and a's blocks in the room after the panels
+      const panels = Math.ceil(n / 8) * 8 * k;
+      t.writesOnly(
+        [
+          [out, m * n],
+          [bp + panels, size - panels],
+        ],
+        () => K.gemmPacked(m, k, n, pa, bp, out, 0),
+      );
       const got = t.f32(out, m * n);
       expect(got).toEqual(gemmF32(a, b, m, k, n));
       // within k float32 roundings of the exact product

@@ -128,15 +128,16 @@ export interface SimdKernels {
   /** `dst [s1, s0, s2] = src [s0, s1, s2]` (batch-major <-> time-major). */
   swapLead(src: number, dst: number, s0: number, s1: number, s2: number): void;
   /**
-   * `bp` = `b` [k, n] packed for {@link SimdKernels.gemmPacked}: panels of 8 columns,
-   * `gemmPackedSize(k, n)` floats (zero past column n).
+   * `bp` = `b` [k, n] packed for {@link SimdKernels.gemmPacked}: panels of 8 columns
+   * (zero past column n) at the start of `gemmPackedSize(k, n)` floats.
    */
   gemmPackB(k: number, n: number, b: number, bp: number): void;
   /**
    * `out [m, n] = a [m, k] · b [k, n]` (`acc` 1: `+=`), `b` packed by `gemmPackB`. Each
    * output is Σ_q a[i, q] b[q, j] in float32, q increasing, one rounding per multiply and per
    * add (with `acc` starting from out[i, j]): the order of XNNPACK's wasm SIMD kernels, so
-   * the same bits as tfjs-backend-wasm's matMul.
+   * the same bits as tfjs-backend-wasm's matMul. It also writes the room after `bp`'s panels
+   * (a's blocks), so one `bp` serves one call at a time.
    */
   gemmPacked(
     m: number,
@@ -225,9 +226,12 @@ export interface SimdKernels {
   ): void;
 }
 
-/** Floats of `b` [k, n] packed by `gemmPackB`: whole 8-column panels. */
+/**
+ * Floats of `b` [k, n] packed by `gemmPackB`: whole 8-column panels, then room for the blocks
+ * of `a` (64 rows by up to 256 steps of k) that `gemmPacked` lays out there.
+ */
 export function gemmPackedSize(k: number, n: number): number {
-  return Math.ceil(n / 8) * 8 * k;
+  return Math.ceil(n / 8) * 8 * k + 64 * Math.min(k, 256);
 }
 
 /** The `cell` argument of `recurrentForward` / `recurrentBackward`. */
