@@ -102,15 +102,76 @@ describe('the training loop', { timeout: 120_000 }, () => {
         `^The loss became (NaN|Infinity|-Infinity|finite but the gradient norm \\S+) at step ${last + 1}: training stopped\\.`,
       ),
     );
+    expect(diverged.message).toContain('clip harder (clip norm now off)');
     expect(() => trainer.checkpoint()).toThrow(TrainingDivergedError);
     trainer.dispose();
   });
 
+  it('marks an evaluation best when its validation loss is the lowest so far, and keeps it', async () => {
+    const trainer = createTrainer(TEXT, {
+      ...TINY,
+      learningRate: 0.3,
+      steps: 14,
+      evalEvery: 1,
+      valFraction: 0.2,
+    });
+    const evals = evalsOf(await collect(trainer));
+    const training = trainer.checkpoint().training;
+    trainer.dispose();
+    const valLosses = evals.map((e) => e.valLoss as number);
+    const expected = valLosses.map((loss, i) => valLosses.slice(0, i).every((v) => loss < v));
+    expect(evals.map((e) => e.best)).toEqual(expected);
+    // The run is one whose validation loss both improves and worsens after its first evaluation.
+    expect(expected.slice(1)).toContain(true);
+    expect(expected).toContain(false);
+    const lowest = Math.min(...valLosses);
+    expect(training?.bestValLoss).toBe(lowest);
+    expect(training?.bestStep).toBe(evals[valLosses.indexOf(lowest)]?.step);
+    expect(training?.history).toEqual(
+      evals.map((e) => ({ step: e.step, trainLoss: e.trainLoss, valLoss: e.valLoss })),
+    );
+  });
+
+  it('stops when the validation loss after an update is not finite', async () => {
+    // Unclipped SGD at 1e38 overflows the weights within a few updates. With an evaluation
+    // after every step, the update that overflows them is caught by the validation loss right
+    // after it: the error names the step whose step event came last, and no eval event follows.
+    const trainer = createTrainer(TEXT, {
+      ...TINY,
+      optimizer: 'sgd',
+      learningRate: 1e38,
+      clipNorm: null,
+      explodeFactor: 1e300,
+      steps: 10,
+      evalEvery: 1,
+      valFraction: 0.1,
+    });
+    const seen: TrainEvent[] = [];
+    let error: unknown;
+    try {
+      for await (const e of trainer.run()) seen.push(e);
+    } catch (thrown) {
+      error = thrown;
+    }
+    trainer.dispose();
+    const last = seen.at(-1);
+    expect(last?.type).toBe('step');
+    expect(Number.isFinite((last as StepEvent).loss)).toBe(true);
+    expect(error).toBeInstanceOf(TrainingDivergedError);
+    expect((error as TrainingDivergedError).step).toBe(last?.step);
+    expect((error as Error).message).toMatch(
+      new RegExp(`^The loss became (NaN|Infinity) at step ${last?.step}: training stopped\\.`),
+    );
+  });
+
   it('evaluates every evalEvery steps and at the last step, also off the multiples', async () => {
     const trainer = createTrainer(TEXT, { ...TINY, steps: 7, evalEvery: 3 });
+    // 2999 inputs in batches of 4 x 8 = 32: 93 windows.
+    expect(trainer.windowsPerEpoch).toBe(93);
     const events = await collect(trainer);
     trainer.dispose();
     expect(evalsOf(events).map((e) => e.step)).toEqual([3, 6, 7]);
+    expect(evalsOf(events).map((e) => e.epoch)).toEqual([3 / 93, 6 / 93, 7 / 93]);
     // The training loss of an evaluation is the mean of the steps since the one before.
     const losses = stepsOf(events).map((e) => e.loss);
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
