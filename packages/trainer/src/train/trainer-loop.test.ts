@@ -1,7 +1,9 @@
-// The training loop's smaller promises, each against a value worked out by hand: the figures a
-// step event reports (epoch, throughput, time left), when evaluations happen, the clip norm and
-// the seed reaching the update and the model, what `workers` says, one run at a time, a fresh
-// sample seed at each evaluation, and the event loop turning during a long sample.
+// The training loop's promises, each against a value worked out by hand or from the run's own
+// events: the figures a step event reports (epoch, throughput, time left), when evaluations
+// happen and which is best, a NaN or infinite loss stopping the run, the clip norm, seed and
+// init reaching the update and the model, what `workers` says and the threads it starts, one
+// run at a time, a fresh sample seed at each evaluation, and the event loop turning during a
+// long sample.
 import { initBackend } from '@rnnkit/backend';
 import { CharTokenizer } from '@rnnkit/tokenizer';
 import * as tf from '@tensorflow/tfjs-core';
