@@ -102,12 +102,10 @@ export async function evaluateText(
 
 /** Every id must name a row of the model's output, or its loss would be NaN. */
 function checkIds(ids: TokenIds, vocabSize: number): void {
-  for (let i = 0; i < ids.length; i++) {
-    const id = ids[i] as number;
-    if (id < 0 || id >= vocabSize) {
-      throw new TrainingDataError(
-        `The text holds id ${id} at position ${i}, outside the model's vocabulary of ${vocabSize} ids (0 to ${vocabSize - 1}): encode the text with the model's own tokenizer.`,
-      );
-    }
+  const at = ids.findIndex((id) => id < 0 || id >= vocabSize);
+  if (at >= 0) {
+    throw new TrainingDataError(
+      `The text holds id ${ids[at]} at position ${at}, outside the model's vocabulary of ${vocabSize} ids (0 to ${vocabSize - 1}): encode the text with the model's own tokenizer.`,
+    );
   }
 }
