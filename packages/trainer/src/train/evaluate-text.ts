@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { type TextStreams, textStreams, windowAt } from '../data/text-streams.js';
 import { TrainingDataError } from '../errors.js';
 import { type CharLM, charLMLoss } from '../models/char-lm.js';
+import { intOption } from './train-config.js';
 import { yieldToEventLoop } from './yield-to-event-loop.js';
 
 /** How well a model predicts a text. */
@@ -66,7 +67,9 @@ export async function evaluateStreams(
 /**
  * Evaluates a model on ids of a whole text, read as up to `batchSize` streams of windows of
  * `seqLength` (shorter when the text is short). Every character after the first is predicted
- * once, except a remainder shorter than one window per stream at the end.
+ * once, except a remainder shorter than one window per stream at the end. Throws `ConfigError`
+ * for a batch size or sequence length that is not a positive integer, and `TrainingDataError`
+ * for fewer than 2 ids or an id outside the model's vocabulary.
  *
  * @example
  * ```ts
@@ -84,12 +87,25 @@ export async function evaluateText(
     onProgress?: (done: number, total: number) => void;
   } = {},
 ): Promise<EvalResult> {
+  const batchSize = intOption('batchSize', options.batchSize, 32);
+  const seqLength = intOption('seqLength', options.seqLength, 64);
   if (ids.length < 2) {
     throw new TrainingDataError(
       'The text is too short to evaluate: it needs at least 2 characters (one to predict).',
     );
   }
-  const T = Math.min(options.seqLength ?? 64, ids.length - 1);
-  const B = Math.max(1, Math.min(options.batchSize ?? 32, Math.floor((ids.length - 1) / T)));
+  checkIds(ids, model.config.vocabSize);
+  const T = Math.min(seqLength, ids.length - 1);
+  const B = Math.min(batchSize, Math.floor((ids.length - 1) / T));
   return evaluateStreams(model, textStreams(ids, B, T), options.onProgress);
+}
+
+/** Every id must name a row of the model's output, or its loss would be NaN. */
+function checkIds(ids: TokenIds, vocabSize: number): void {
+  const at = ids.findIndex((id) => id < 0 || id >= vocabSize);
+  if (at >= 0) {
+    throw new TrainingDataError(
+      `The text holds id ${ids[at]} at position ${at}, outside the model's vocabulary of ${vocabSize} ids (0 to ${vocabSize - 1}): encode the text with the model's own tokenizer.`,
+    );
+  }
 }

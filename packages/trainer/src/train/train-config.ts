@@ -98,8 +98,7 @@ export interface TrainConfig {
  * `windowsPerEpoch` turns epochs into steps and sizes the schedules' defaults.
  */
 export function resolveTrainConfig(o: TrainOptions, windowsPerEpoch: number): TrainConfig {
-  const int = (name: string, v: number | undefined, fallback: number, min = 1) =>
-    check(name, v ?? fallback, (x) => Number.isInteger(x) && x >= min, `an integer >= ${min}`);
+  const int = intOption;
   const num = (name: string, v: number | undefined, fallback: number, ok: Ok, range: string) =>
     check(name, v ?? fallback, (x) => Number.isFinite(x) && ok(x), `a number ${range}`);
   if (o.steps != null && o.epochs != null) {
@@ -140,6 +139,11 @@ export function resolveTrainConfig(o: TrainOptions, windowsPerEpoch: number): Tr
 }
 
 type Ok = (x: number) => boolean;
+
+/** An integer option `>= min`, or its fallback when not given; a `ConfigError` naming it else. */
+export function intOption(name: string, v: number | undefined, fallback: number, min = 1): number {
+  return check(name, v ?? fallback, (x) => Number.isInteger(x) && x >= min, `an integer >= ${min}`);
+}
 
 /** Checks the `workers` option: a positive integer or `'auto'`. */
 export function checkWorkers(workers: number | 'auto' | undefined): number | 'auto' {

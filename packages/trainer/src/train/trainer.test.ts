@@ -8,11 +8,11 @@ import {
   resumeTrainer,
   serializeCheckpoint,
   type TrainEvent,
-  type Trainer,
   TrainingDataError,
   TrainingDivergedError,
   type TrainOptions,
 } from '../index.js';
+import { collectEvents as collect } from '../test-support/collect-events.js';
 import { generatedText } from '../test-support/generated-text.js';
 
 const TEXT = generatedText(3000);
@@ -27,11 +27,6 @@ const TINY: TrainOptions = {
   seed: 3,
 };
 
-async function collect(trainer: Trainer, signal?: AbortSignal): Promise<TrainEvent[]> {
-  const events: TrainEvent[] = [];
-  for await (const e of trainer.run({ signal })) events.push(e);
-  return events;
-}
 const losses = (events: TrainEvent[]) => events.flatMap((e) => (e.type === 'step' ? [e.loss] : []));
 const evals = (events: TrainEvent[]) => events.filter((e) => e.type === 'eval');
 
