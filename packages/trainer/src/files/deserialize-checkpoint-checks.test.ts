@@ -6,12 +6,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import {
   type CheckpointData,
   CheckpointError,
-  createTrainer,
   deserializeCheckpoint,
   readCheckpointManifest,
   serializeCheckpoint,
 } from '../index.js';
-import { generatedText } from '../test-support/generated-text.js';
+import { trainedCheckpoint } from '../test-support/trained-checkpoint.js';
 
 interface Spec {
   name: string;
@@ -39,21 +38,7 @@ beforeAll(async () => {
   await initBackend({ backend: 'cpu' });
   // An LSTM trained with Adam and evaluated, so the checkpoint holds optimizer slots, carried
   // state, a best step and a history.
-  const trainer = createTrainer(generatedText(1500), {
-    cell: 'lstm',
-    hiddenSize: 4,
-    numLayers: 1,
-    batchSize: 2,
-    seqLength: 8,
-    steps: 4,
-    evalEvery: 2,
-    sampleLength: 0,
-  });
-  for await (const _ of trainer.run()) {
-    // to the end
-  }
-  data = trainer.checkpoint();
-  trainer.dispose();
+  data = await trainedCheckpoint({ cell: 'lstm', steps: 4, evalEvery: 2 });
   const saved = serializeCheckpoint(data);
   modelJson = JSON.parse(JSON.stringify(saved.modelJson));
   weightData = saved.weightData;
@@ -315,22 +300,7 @@ describe('readCheckpointManifest', () => {
 
 describe('deserializeCheckpoint takes', () => {
   it("RMSprop's slots, whose name is a word (meanSquare), back as they were saved", async () => {
-    const trainer = createTrainer(generatedText(1500), {
-      cell: 'gru',
-      optimizer: 'rmsprop',
-      hiddenSize: 4,
-      numLayers: 1,
-      batchSize: 2,
-      seqLength: 8,
-      steps: 2,
-      evalEvery: 100,
-      sampleLength: 0,
-    });
-    for await (const _ of trainer.run()) {
-      // to the end
-    }
-    const saved = trainer.checkpoint();
-    trainer.dispose();
+    const saved = await trainedCheckpoint({ cell: 'gru', optimizer: 'rmsprop', steps: 2 });
     const slots = saved.training?.optimizer.slots ?? {};
     expect(Object.values(slots).map((s) => Object.keys(s))).toContainEqual(['meanSquare']);
     const back = deserializeCheckpoint(serializeCheckpoint(saved));
