@@ -114,11 +114,10 @@ export function createSampler(model: CharLM, options: SamplerOptions = {}): Samp
       logits = undefined;
     },
     dispose() {
-      if (disposed) return;
       disposed = true;
-      fast?.stepper.dispose();
+      fast?.stepper.dispose(); // a second dispose() finds none
       fast = undefined;
-      logits = undefined;
+      logits = undefined; // a view of the stepper's memory
     },
   };
 }
