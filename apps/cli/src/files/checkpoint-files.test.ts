@@ -422,6 +422,19 @@ describe('prepareCheckpointDir', () => {
     expect(blocked).toBeInstanceOf(CheckpointWriteError);
     expect(blocked.message).toContain(`Cannot save checkpoints in '${root}'`);
   });
+
+  // sysfs takes no new files, even from root (which the permission bits do not stop): the
+  // probe cannot be created, so nothing is left to remove, and the reason is the open's.
+  it.runIf(process.platform === 'linux' && existsSync('/sys/kernel'))(
+    'reports a folder where no file can be created as such, not as the missing probe',
+    async () => {
+      const error = await rejection(prepareCheckpointDir('/sys'));
+      expect(error).toBeInstanceOf(CheckpointWriteError);
+      expect(error.message).toBe(
+        "Cannot save checkpoints in '/sys': permission denied (or a read-only disk). Choose another --checkpoint-dir, or make room.",
+      );
+    },
+  );
 });
 
 describe('removeStaleFiles', () => {

@@ -6,12 +6,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import {
   type CheckpointData,
   CheckpointError,
-  createTrainer,
   deserializeCheckpoint,
   readCheckpointManifest,
   serializeCheckpoint,
 } from '../index.js';
-import { generatedText } from '../test-support/generated-text.js';
+import { trainedCheckpoint } from '../test-support/trained-checkpoint.js';
 
 interface Spec {
   name: string;
@@ -39,21 +38,7 @@ beforeAll(async () => {
   await initBackend({ backend: 'cpu' });
   // An LSTM trained with Adam and evaluated, so the checkpoint holds optimizer slots, carried
   // state, a best step and a history.
-  const trainer = createTrainer(generatedText(1500), {
-    cell: 'lstm',
-    hiddenSize: 4,
-    numLayers: 1,
-    batchSize: 2,
-    seqLength: 8,
-    steps: 4,
-    evalEvery: 2,
-    sampleLength: 0,
-  });
-  for await (const _ of trainer.run()) {
-    // to the end
-  }
-  data = trainer.checkpoint();
-  trainer.dispose();
+  data = await trainedCheckpoint({ cell: 'lstm', steps: 4, evalEvery: 2 });
   const saved = serializeCheckpoint(data);
   modelJson = JSON.parse(JSON.stringify(saved.modelJson));
   weightData = saved.weightData;
@@ -88,23 +73,30 @@ function renamed(from: string, to: string): Json {
   return j;
 }
 
-/** The checkpoint with weight `name` and its bytes left out. */
-function without(name: string): { j: Json; weights: ArrayBuffer } {
+/** The checkpoint with these weights and their bytes left out. */
+function without(...names: string[]): { j: Json; weights: ArrayBuffer } {
   const j = json();
   const group = j.weightsManifest[0] as Json['weightsManifest'][0];
+  const kept: Spec[] = [];
+  const parts: Uint8Array[] = [];
   let offset = 0;
-  for (const [i, s] of group.weights.entries()) {
+  for (const s of group.weights) {
     const bytes = 4 * s.shape.reduce((a, b) => a * b, 1);
-    if (s.name === name) {
-      group.weights.splice(i, 1);
-      const kept = new Uint8Array(weightData.byteLength - bytes);
-      kept.set(new Uint8Array(weightData, 0, offset));
-      kept.set(new Uint8Array(weightData, offset + bytes), offset);
-      return { j, weights: kept.buffer };
+    if (!names.includes(s.name)) {
+      kept.push(s);
+      parts.push(new Uint8Array(weightData, offset, bytes));
     }
     offset += bytes;
   }
-  throw new Error(`no weight ${name}`);
+  if (kept.length !== group.weights.length - names.length) throw new Error(`no weight ${names}`);
+  group.weights = kept;
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return { j, weights: out.buffer };
 }
 
 describe('deserializeCheckpoint refuses', () => {
@@ -239,6 +231,50 @@ describe('deserializeCheckpoint refuses', () => {
       );
     }
   });
+
+  it('slot names with anything after their letters', () => {
+    for (const name of ['optimizer/fc.weight/m2', 'optimizer/fc.weight/m.v']) {
+      expect(refusal(renamed('optimizer/fc.weight/m', name)), name).toContain(
+        `its weights file holds '${name}', which this model does not have`,
+      );
+    }
+  });
+
+  it("an LSTM's carried state with only one of h and c, and loads it with neither", () => {
+    const noC = without('state/c');
+    expect(refusal(noC.j, noC.weights)).toContain(
+      "its training state has 'state/h' but lacks 'state/c', which an LSTM carries",
+    );
+    const noH = without('state/h');
+    expect(refusal(noH.j, noH.weights)).toContain(
+      "its training state has 'state/c' without 'state/h'",
+    );
+    // a state with no carried arrays (a run saved before any window) loads, without them
+    const none = without('state/h', 'state/c');
+    const back = deserializeCheckpoint({ modelJson: none.j, weightData: none.weights });
+    expect(back.training?.carried).toBeUndefined();
+    expect(back.training?.step).toBe(data.training?.step);
+  });
+
+  it('names and values up to 80 characters whole in its message, longer ones cut there', () => {
+    // a weight name: 80 characters are shown, 81 cut to 80 and an ellipsis
+    const name80 = `w${'x'.repeat(79)}`;
+    expect(refusal(renamed('fc.bias', name80))).toContain(`holds '${name80}', which`);
+    expect(refusal(renamed('fc.bias', `${name80}y`))).toContain(`holds '${name80}…', which`);
+    // a value, as JSON: a string of 78 characters is 80 with its quotes
+    const format = (value: string) => {
+      const j = json() as unknown as Record<string, unknown>;
+      j.format = value;
+      return refusal(j);
+    };
+    const quoted80 = `"${'f'.repeat(78)}"`;
+    expect(format('f'.repeat(78))).toContain(`format ${quoted80}, not`);
+    const cut80 = `"${'f'.repeat(79)}…`; // its first 80 characters
+    expect(format('f'.repeat(79))).toContain(`format ${cut80}, not`);
+    const huge = format('f'.repeat(100_000));
+    expect(huge).toContain(`format ${cut80}, not`);
+    expect(huge.length).toBeLessThan(400);
+  });
 });
 
 describe('readCheckpointManifest', () => {
@@ -260,4 +296,14 @@ describe('readCheckpointManifest', () => {
       );
     }
   });
+});
+
+describe('deserializeCheckpoint takes', () => {
+  it("RMSprop's slots, whose name is a word (meanSquare), back as they were saved", async () => {
+    const saved = await trainedCheckpoint({ cell: 'gru', optimizer: 'rmsprop', steps: 2 });
+    const slots = saved.training?.optimizer.slots ?? {};
+    expect(Object.values(slots).map((s) => Object.keys(s))).toContainEqual(['meanSquare']);
+    const back = deserializeCheckpoint(serializeCheckpoint(saved));
+    expect(back.training?.optimizer.slots).toEqual(slots);
+  }, 60_000);
 });

@@ -1,5 +1,5 @@
 import { createStepper, type RecurrentStepper } from '@rnnkit/cells';
-import { createRng } from '@rnnkit/core';
+import { createRng, DisposedError } from '@rnnkit/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { ConfigError } from '../errors.js';
 import type { CharLM } from '../models/char-lm.js';
@@ -22,7 +22,8 @@ export interface Sampler {
   next(): number;
   /** Forgets the state and the prime. */
   reset(): void;
-  /** Frees the sampler's copy of the weights (wasm heap); the model is untouched. */
+  /** Frees the sampler's copy of the weights (wasm heap); the model is untouched. Any later
+   *  call but `dispose` throws `DisposedError`. */
   dispose(): void;
 }
 
@@ -53,6 +54,14 @@ export function createSampler(model: CharLM, options: SamplerOptions = {}): Samp
   // the next step or rebuild
   let logits: Float32Array | undefined;
   let started = false; // whether the state holds anything (else it is zeros)
+  let disposed = false;
+  const alive = (call: string) => {
+    if (disposed) {
+      throw new DisposedError(
+        `Sampler.${call}: the sampler was disposed; create a new one with createSampler.`,
+      );
+    }
+  };
 
   // The weights are read back once and reused until training assigns new values to any of
   // them; the recurrent state lives in JS and carries over a refresh.
@@ -85,10 +94,12 @@ export function createSampler(model: CharLM, options: SamplerOptions = {}): Samp
 
   return {
     prime(ids) {
+      alive('prime');
       if (ids.length === 0) return;
       feed(ids);
     },
     next() {
+      alive('next');
       if (!logits) {
         throw new ConfigError('Nothing to continue from: call prime() with at least one id first.');
       }
@@ -97,14 +108,16 @@ export function createSampler(model: CharLM, options: SamplerOptions = {}): Samp
       return id;
     },
     reset() {
+      alive('reset');
       fast?.stepper.setState();
       started = false;
       logits = undefined;
     },
     dispose() {
-      this.reset();
-      fast?.stepper.dispose();
+      disposed = true;
+      fast?.stepper.dispose(); // a second dispose() finds none
       fast = undefined;
+      logits = undefined; // a view of the stepper's memory
     },
   };
 }

@@ -1,9 +1,21 @@
 // Checkpoint folders when something is wrong on disk: weights that do not match model.json,
-// a save that cannot finish, weights split over several files.
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// a save that cannot finish, weights split over several files, a model.json too large to read.
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  symlinkSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initBackend } from '@rnnkit/backend';
+import { FileAccessError } from '@rnnkit/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type CheckpointData, CheckpointError, createTrainer } from '../index.js';
 import { loadCheckpoint, saveCheckpoint } from '../node.js';
@@ -78,4 +90,43 @@ describe('checkpoint folders on a bad disk', () => {
     expect(back.params).toEqual(two.params);
     expect(back.training?.step).toBe(2);
   });
+
+  it('refuses a model.json over 64 MiB by its size, before reading it', async () => {
+    const folder = join(dir, 'huge');
+    await saveCheckpoint(folder, one);
+    // a sparse file: 64 MiB + 1 byte of zeros, taking no room on disk
+    truncateSync(join(folder, 'model.json'), 64 * 2 ** 20 + 1);
+    const error = await loadCheckpoint(folder).catch((e: Error) => e);
+    expect(error).toBeInstanceOf(FileAccessError);
+    expect((error as FileAccessError).reason).toBe('too-large');
+    expect((error as Error).message).toContain(
+      `it has ${64 * 2 ** 20 + 1} bytes, more than the ${64 * 2 ** 20} a model.json may have`,
+    );
+  });
+
+  // Linux only, as /dev/full is: a link to it where model.json's temp file goes makes its write
+  // fail with ENOSPC after the file was opened.
+  it.runIf(existsSync('/dev/full'))(
+    'closes the file it was writing when the write fails, and leaves the previous checkpoint',
+    async () => {
+      const folder = join(dir, 'full');
+      await saveCheckpoint(folder, one);
+      const before = readdirSync(folder).sort();
+      const openOnFull = () =>
+        readdirSync('/proc/self/fd').filter((fd) => {
+          try {
+            return readlinkSync(`/proc/self/fd/${fd}`) === '/dev/full';
+          } catch {
+            return false; // closed since the listing
+          }
+        }).length;
+      const open = openOnFull();
+      symlinkSync('/dev/full', join(folder, `model.json.tmp-${process.pid}`));
+      await expect(saveCheckpoint(folder, two)).rejects.toMatchObject({ code: 'ENOSPC' });
+      expect(openOnFull()).toBe(open);
+      // the link (the temp name) and the new weights file are removed again
+      expect(readdirSync(folder).sort()).toEqual(before);
+      expect((await loadCheckpoint(folder)).training?.step).toBe(1);
+    },
+  );
 });
