@@ -31,7 +31,6 @@ import {
   readCheckpoint,
   removeStaleFiles,
   removeTempFilesSync,
-  whyWriteFailed,
   writeCheckpoint,
 } from './checkpoint-files.js';
 
@@ -370,22 +369,6 @@ describe('findCheckpoint', () => {
     }
     const error = await rejection(findCheckpoint(join(empty, 'model.json'), 'best'));
     expect(error).toBeInstanceOf(CheckpointError);
-  });
-});
-
-describe('whyWriteFailed', () => {
-  it('says in words why a write failed, for each error code a disk gives', () => {
-    const code = (c: string) => Object.assign(new Error(`${c}: raw`), { code: c });
-    expect(whyWriteFailed(code('ENOSPC'))).toBe('the disk is full');
-    expect(whyWriteFailed(code('EDQUOT'))).toBe('the disk is full');
-    for (const c of ['EACCES', 'EPERM', 'EROFS']) {
-      expect(whyWriteFailed(code(c))).toBe('permission denied (or a read-only disk)');
-    }
-    for (const c of ['ENOTDIR', 'EEXIST']) {
-      expect(whyWriteFailed(code(c))).toBe('a file is in the way of a folder on that path');
-    }
-    expect(whyWriteFailed(code('EIO'))).toBe('EIO: raw');
-    expect(whyWriteFailed(new Error('plain'))).toBe('plain');
   });
 });
 

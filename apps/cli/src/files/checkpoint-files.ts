@@ -13,6 +13,7 @@ import {
   readCheckpointManifest,
   serializeCheckpoint,
 } from '@rnnkit/trainer';
+import { whyWriteFailed } from '@rnnkit/trainer/node';
 import { CheckpointWriteError } from '../errors.js';
 import { processAlive } from './checkpoint-lock.js';
 import { exists } from './file-access.js';
@@ -148,18 +149,6 @@ function writeError(path: string, error: unknown): CheckpointWriteError {
   return new CheckpointWriteError(
     `Cannot write '${path}': ${whyWriteFailed(error)}. The previous checkpoint is kept; free some space or fix the folder, then continue with --resume.`,
   );
-}
-
-/** Why a write failed, in words (a full disk, permissions, a file in the way). */
-export function whyWriteFailed(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'ENOSPC' || code === 'EDQUOT') return 'the disk is full';
-  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') {
-    return 'permission denied (or a read-only disk)';
-  }
-  if (code === 'ENOTDIR' || code === 'EEXIST')
-    return 'a file is in the way of a folder on that path';
-  return (error as Error).message;
 }
 
 /**

@@ -5,8 +5,8 @@ import { basename, dirname, join } from 'node:path';
 import { FileAccessError, parseJsonSafely } from '@rnnkit/core';
 import { readRegularFile, sizeContainedFiles } from '@rnnkit/core/node';
 import { type LayersModelFiles, readLayersManifest, sidecarPath } from '@rnnkit/trainer';
+import { whyWriteFailed } from '@rnnkit/trainer/node';
 import { InputError, asInputError as named } from '../errors.js';
-import { whyWriteFailed } from './checkpoint-files.js';
 import { exists } from './file-access.js';
 
 /** Largest JSON file (sidecar, model.json) read: configs and tokenizers, never weights. */

@@ -18,7 +18,7 @@ import { initBackend } from '@rnnkit/backend';
 import { FileAccessError } from '@rnnkit/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type CheckpointData, CheckpointError, createTrainer } from '../index.js';
-import { loadCheckpoint, saveCheckpoint } from '../node.js';
+import { loadCheckpoint, saveCheckpoint, whyWriteFailed } from '../node.js';
 import { generatedText } from '../test-support/generated-text.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'rnnkit-folder-fail-'));
@@ -68,7 +68,12 @@ describe('checkpoint folders on a bad disk', () => {
     const before = readdirSync(folder).sort();
     const inTheWay = join(folder, `model.json.tmp-${process.pid}`);
     mkdirSync(inTheWay);
-    await expect(saveCheckpoint(folder, two)).rejects.toThrow();
+    const error = await saveCheckpoint(folder, two).catch((e: Error) => e);
+    expect(error).toBeInstanceOf(CheckpointError);
+    expect((error as Error).message).toBe(
+      `Cannot save the checkpoint in '${folder}': a folder is in the way of a file on that path. The checkpoint that was there is kept; make room or choose another folder, then save again.`,
+    );
+    expect(((error as Error).cause as NodeJS.ErrnoException).code).toBe('EISDIR');
     rmSync(inTheWay, { recursive: true });
     expect(readdirSync(folder).sort()).toEqual(before);
     expect((await loadCheckpoint(folder)).training?.step).toBe(1);
@@ -122,11 +127,31 @@ describe('checkpoint folders on a bad disk', () => {
         }).length;
       const open = openOnFull();
       symlinkSync('/dev/full', join(folder, `model.json.tmp-${process.pid}`));
-      await expect(saveCheckpoint(folder, two)).rejects.toMatchObject({ code: 'ENOSPC' });
+      const error = await saveCheckpoint(folder, two).catch((e: Error) => e);
+      expect(error).toBeInstanceOf(CheckpointError);
+      expect((error as Error).message).toContain(`in '${folder}': the disk is full.`);
+      expect(((error as Error).cause as NodeJS.ErrnoException).code).toBe('ENOSPC');
       expect(openOnFull()).toBe(open);
       // the link (the temp name) and the new weights file are removed again
       expect(readdirSync(folder).sort()).toEqual(before);
       expect((await loadCheckpoint(folder)).training?.step).toBe(1);
     },
   );
+});
+
+describe('whyWriteFailed', () => {
+  it('says in words why a write failed, for each error code a disk gives', () => {
+    const code = (c: string) => Object.assign(new Error(`${c}: raw`), { code: c });
+    expect(whyWriteFailed(code('ENOSPC'))).toBe('the disk is full');
+    expect(whyWriteFailed(code('EDQUOT'))).toBe('the disk is full');
+    for (const c of ['EACCES', 'EPERM', 'EROFS']) {
+      expect(whyWriteFailed(code(c))).toBe('permission denied (or a read-only disk)');
+    }
+    for (const c of ['ENOTDIR', 'EEXIST']) {
+      expect(whyWriteFailed(code(c))).toBe('a file is in the way of a folder on that path');
+    }
+    expect(whyWriteFailed(code('EISDIR'))).toBe('a folder is in the way of a file on that path');
+    expect(whyWriteFailed(code('EIO'))).toBe('EIO: raw');
+    expect(whyWriteFailed(new Error('plain'))).toBe('plain');
+  });
 });

@@ -96,20 +96,47 @@ export async function loadCheckpoint(
  * ```
  */
 export async function saveCheckpoint(folder: string, data: CheckpointData): Promise<void> {
-  await mkdir(folder, { recursive: true });
-  const weightsName = `weights-${data.training?.step ?? 0}-${randomBytes(4).toString('hex')}.bin`;
-  const { modelJson, weightData } = serializeCheckpoint(data, { weightsPath: weightsName });
-  const weightsPath = join(folder, weightsName);
-  await writeAtomic(weightsPath, new Uint8Array(weightData));
+  const { modelJson, weightData, weightsName } = serialize(data);
   try {
-    await writeAtomic(join(folder, 'model.json'), `${JSON.stringify(modelJson)}\n`);
+    await mkdir(folder, { recursive: true });
+    const weightsPath = join(folder, weightsName);
+    await writeAtomic(weightsPath, new Uint8Array(weightData));
+    try {
+      await writeAtomic(join(folder, 'model.json'), `${JSON.stringify(modelJson)}\n`);
+    } catch (error) {
+      await rm(weightsPath, { force: true }).catch(() => {}); // nothing names it
+      throw error;
+    }
+    for (const name of await readdir(folder)) {
+      if (/^weights-.*\.bin$/.test(name) && name !== weightsName) await rm(join(folder, name));
+    }
   } catch (error) {
-    await rm(weightsPath, { force: true }).catch(() => {}); // nothing names it
-    throw error;
+    throw new CheckpointError(
+      `Cannot save the checkpoint in '${folder}': ${whyWriteFailed(error)}. The checkpoint that was there is kept; make room or choose another folder, then save again.`,
+      { cause: error },
+    );
   }
-  for (const name of await readdir(folder)) {
-    if (/^weights-.*\.bin$/.test(name) && name !== weightsName) await rm(join(folder, name));
+}
+
+function serialize(data: CheckpointData) {
+  const weightsName = `weights-${data.training?.step ?? 0}-${randomBytes(4).toString('hex')}.bin`;
+  return { ...serializeCheckpoint(data, { weightsPath: weightsName }), weightsName };
+}
+
+/**
+ * Why a file system write failed, in words a user can act on (a full disk, permissions, a file
+ * in the way), else the error's own message. The failed call's error stays the `cause`.
+ */
+export function whyWriteFailed(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOSPC' || code === 'EDQUOT') return 'the disk is full';
+  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') {
+    return 'permission denied (or a read-only disk)';
   }
+  if (code === 'ENOTDIR' || code === 'EEXIST')
+    return 'a file is in the way of a folder on that path';
+  if (code === 'EISDIR') return 'a folder is in the way of a file on that path';
+  return (error as Error).message;
 }
 
 async function writeAtomic(path: string, content: Uint8Array | string): Promise<void> {
