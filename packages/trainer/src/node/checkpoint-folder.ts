@@ -107,14 +107,18 @@ export async function saveCheckpoint(folder: string, data: CheckpointData): Prom
       await rm(weightsPath, { force: true }).catch(() => {}); // nothing names it
       throw error;
     }
-    for (const name of await readdir(folder)) {
-      if (/^weights-.*\.bin$/.test(name) && name !== weightsName) await rm(join(folder, name));
-    }
   } catch (error) {
     throw new CheckpointError(
       `Cannot save the checkpoint in '${folder}': ${whyWriteFailed(error)}. The checkpoint that was there is kept; make room or choose another folder, then save again.`,
       { cause: error },
     );
+  }
+  // The checkpoint is saved; older weights files are now unreferenced. One that cannot be
+  // removed is harmless, and the next save tries again.
+  for (const name of await readdir(folder).catch(() => [])) {
+    if (/^weights-.*\.bin$/.test(name) && name !== weightsName) {
+      await rm(join(folder, name)).catch(() => {});
+    }
   }
 }
 
