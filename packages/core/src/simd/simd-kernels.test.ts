@@ -572,16 +572,21 @@ describe.skipIf(!simdSupported())('SIMD whole-sequence recurrent loops', () => {
           };
           const fresh = (n: number) => t.put(new Float32Array(n));
           // one call
-          const s = {
-            hs: fresh(T * BH),
-            hLast: fresh(BH),
-            cs: lstm ? fresh(T * BH) : 0,
-            cLast: lstm ? fresh(BH) : 0,
-            cache: fresh(T * B * KH),
-            outs: fresh(T * BH),
+          // Outputs of one layer's run, h0 and c0 in their first rows.
+          const outputs = () => {
+            const o = {
+              hs: fresh(T * BH),
+              hLast: fresh(BH),
+              cs: lstm ? fresh(T * BH) : 0,
+              cLast: lstm ? fresh(BH) : 0,
+              cache: fresh(T * B * KH),
+              outs: fresh(T * BH),
+            };
+            t.heap.f32().set(x.h0, o.hs);
+            if (lstm) t.heap.f32().set(x.c0, o.cs);
+            return o;
           };
-          t.heap.f32().set(x.h0, s.hs);
-          if (lstm) t.heap.f32().set(x.c0, s.cs);
+          const s = outputs();
           const scratch = fresh(Math.max(gemmPackedSize(H, GH), gemmPackedSize(GH, H)));
           const mm = fresh(B * GH);
           const code = SEQUENCE_CELL[cell.name];
@@ -604,16 +609,7 @@ describe.skipIf(!simdSupported())('SIMD whole-sequence recurrent loops', () => {
             p.on,
           );
           // step by step
-          const r = {
-            hs: fresh(T * BH),
-            hLast: fresh(BH),
-            cs: lstm ? fresh(T * BH) : 0,
-            cLast: lstm ? fresh(BH) : 0,
-            cache: fresh(T * B * KH),
-            outs: fresh(T * BH),
-          };
-          t.heap.f32().set(x.h0, r.hs);
-          if (lstm) t.heap.f32().set(x.c0, r.cs);
+          const r = outputs();
           for (let step = 0; step < T; step++) {
             const h = r.hs + step * BH;
             const hN = step + 1 < T ? h + BH : r.hLast;

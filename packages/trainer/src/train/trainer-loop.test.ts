@@ -34,6 +34,15 @@ const TINY: TrainOptions = {
   seed: 4,
 };
 
+// Plain SGD at a learning rate near float32's largest, unclipped: the weights overflow within a
+// few updates, and an explodeFactor out of reach leaves only the check for NaN and infinity.
+const OVERFLOWING = {
+  optimizer: 'sgd',
+  learningRate: 1e38,
+  clipNorm: null,
+  explodeFactor: 1e300,
+} as const;
+
 const stepsOf = (events: TrainEvent[]) => events.filter((e): e is StepEvent => e.type === 'step');
 const evalsOf = (events: TrainEvent[]) => events.filter((e): e is EvalEvent => e.type === 'eval');
 
@@ -83,10 +92,7 @@ describe('the training loop', { timeout: 120_000 }, () => {
     // explodeFactor out of reach leaves only the check for NaN and infinity to stop it.
     const trainer = createTrainer(TEXT, {
       ...TINY,
-      optimizer: 'sgd',
-      learningRate: 1e38,
-      clipNorm: null,
-      explodeFactor: 1e300,
+      ...OVERFLOWING,
       steps: 200,
     });
     let last = 0;
@@ -140,10 +146,7 @@ describe('the training loop', { timeout: 120_000 }, () => {
     // after it: the error names the step whose step event came last, and no eval event follows.
     const trainer = createTrainer(TEXT, {
       ...TINY,
-      optimizer: 'sgd',
-      learningRate: 1e38,
-      clipNorm: null,
-      explodeFactor: 1e300,
+      ...OVERFLOWING,
       steps: 10,
       evalEvery: 1,
       valFraction: 0.1,
